@@ -1,0 +1,10 @@
+"""Test settings: the same app, with fast hashing; services come from the environment as anywhere else."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "tests-only-not-secret"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+AXES_FAILURE_LIMIT = 3

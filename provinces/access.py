@@ -1,0 +1,97 @@
+"""Who may see and change what. One helper per object type; views call these and nothing else.
+
+The rule: a user sees the units their role covers — a planner their province (and its cluster's page),
+a secretariat its cluster and the member provinces, advisors and administrators the whole country.
+What a user may not see is a 404 (its existence is not confirmed); what they may see but not change is a 403.
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .choices import Role
+from .models import Cluster, Province, UserScope
+
+
+def scope_of(user: User | AnonymousUser) -> UserScope | None:
+    """The user's scope, or None for anonymous users and users no administrator has placed yet."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.scope
+    except UserScope.DoesNotExist:
+        return None
+
+
+def role_of(user: User | AnonymousUser) -> Role | None:
+    if user.is_authenticated and user.is_superuser:
+        return Role.ADMIN
+    scope = scope_of(user)
+    return scope.role_choice if scope else None
+
+
+def is_nationwide(user: User | AnonymousUser) -> bool:
+    """Advisors and administrators see the whole country."""
+    return role_of(user) in (Role.ADVISOR, Role.ADMIN)
+
+
+def is_advisor(user: User | AnonymousUser) -> bool:
+    return role_of(user) == Role.ADVISOR
+
+
+def visible_provinces(user: User | AnonymousUser) -> QuerySet[Province]:
+    role = role_of(user)
+    if role in (Role.ADVISOR, Role.ADMIN):
+        return Province.objects.all()
+    scope = scope_of(user)
+    if role == Role.PLANNER:
+        return Province.objects.filter(pk=scope.province_id)
+    if role == Role.SECRETARIAT:
+        return Province.objects.filter(cluster_id=scope.cluster_id)
+    return Province.objects.none()
+
+
+def visible_clusters(user: User | AnonymousUser) -> QuerySet[Cluster]:
+    role = role_of(user)
+    if role in (Role.ADVISOR, Role.ADMIN):
+        return Cluster.objects.all()
+    scope = scope_of(user)
+    if role == Role.PLANNER:
+        # A planner works inside their cluster: they see its page (members, lead, approved roll-up).
+        return Cluster.objects.filter(provinces=scope.province_id)
+    if role == Role.SECRETARIAT:
+        return Cluster.objects.filter(pk=scope.cluster_id)
+    return Cluster.objects.none()
+
+
+def get_province_for_user(user: User | AnonymousUser, code: str) -> Province:
+    """The province with this ISO code if the user may see it; 404 otherwise (unknown or out of scope)."""
+    province = (
+        visible_provinces(user)
+        .select_related("region4", "region6", "cluster", "cluster__lead_province")
+        .filter(code=code.upper())
+        .first()
+    )
+    if province is None:
+        raise Http404("province")
+    return province
+
+
+def get_cluster_for_user(user: User | AnonymousUser, code: str) -> Cluster:
+    """The cluster with this code if the user may see it; 404 otherwise."""
+    cluster = visible_clusters(user).select_related("lead_province").filter(code=code.upper()).first()
+    if cluster is None:
+        raise Http404("cluster")
+    return cluster
+
+
+def can_edit_reference(user: User | AnonymousUser) -> bool:
+    """Reference data (names, clusters, lead provinces) is edited by administrators only."""
+    return role_of(user) == Role.ADMIN
+
+
+def require(allowed: bool) -> None:
+    """403 for something the user may see but not change."""
+    if not allowed:
+        raise PermissionDenied

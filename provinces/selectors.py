@@ -1,0 +1,153 @@
+"""Reads of the provinces app. Querysets are built so that a page's query count does not grow with data."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from .access import visible_clusters, visible_provinces
+from .models import Cluster, Country, Province, Region
+
+
+def province_search(*, user: User, q: str = "", region: str = "", cluster: str = "") -> QuerySet[Province]:
+    """Every province (reference data is public inside the ministry), filtered, with ``visible`` set
+    on each row so that the list links only to pages the user may open."""
+    provinces = Province.objects.select_related("region4", "region6", "cluster").prefetch_related(
+        "border_countries"
+    )
+    if q := q.strip():
+        provinces = provinces.filter(
+            Q(name_th__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(name_en_alt__icontains=q)
+            | Q(code__iexact=q)
+        )
+    if region:
+        provinces = provinces.filter(Q(region4__code=region) | Q(region6__code=region))
+    if cluster == "none":
+        provinces = provinces.filter(cluster__isnull=True)
+    elif cluster:
+        provinces = provinces.filter(cluster__code=cluster)
+    visible = set(visible_provinces(user).values_list("pk", flat=True))
+    rows = list(provinces)
+    for province in rows:
+        province.visible = province.pk in visible
+    return rows
+
+
+def region_options() -> QuerySet[Region]:
+    return Region.objects.order_by("scheme", "code")
+
+
+def cluster_options() -> QuerySet[Cluster]:
+    return Cluster.objects.order_by("code")
+
+
+def province_detail(*, province: Province) -> dict[str, Any]:
+    """What the province page shows besides the province itself."""
+    neighbours = []
+    if province.cluster_id:
+        neighbours = list(
+            Province.objects.filter(cluster_id=province.cluster_id).exclude(pk=province.pk).order_by("code")
+        )
+    return {
+        "border_countries": list(province.border_countries.all()),
+        "cluster_members": neighbours,
+    }
+
+
+def cluster_detail(*, user: User, cluster: Cluster) -> dict[str, Any]:
+    """Members (with their borders), the lead province and the ASEAN neighbours the cluster borders."""
+    members = list(
+        cluster.provinces.select_related("region4")
+        .prefetch_related(Prefetch("border_countries", queryset=Country.objects.order_by("code")))
+        .order_by("code")
+    )
+    visible = set(visible_provinces(user).filter(cluster=cluster).values_list("pk", flat=True))
+    countries: dict[str, dict] = {}
+    for member in members:
+        member.visible = member.pk in visible
+        for country in member.border_countries.all():
+            countries.setdefault(country.code, {"country": country, "provinces": []})["provinces"].append(
+                member
+            )
+    return {
+        "members": members,
+        "neighbours": list(countries.values()),
+        "coastal_count": sum(1 for m in members if m.coastal),
+    }
+
+
+def clusters_for_user(*, user: User) -> QuerySet[Cluster]:
+    return visible_clusters(user).select_related("lead_province").order_by("code")
+
+
+@dataclass
+class HistoryEntry:
+    """One change: who, when, and each field's (label, old, new) value."""
+
+    when: Any
+    who: Any
+    kind: str
+    changes: list[tuple[str, Any, Any]]
+    reason: str
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return "–" if value in (None, "") else value
+
+
+def history_entries(
+    records: list, fields: list[str], resolve: dict[str, Callable] | None = None
+) -> list[HistoryEntry]:
+    """Turn simple-history records (oldest first) into readable entries, newest first, comparing each
+    record with the one before. ``resolve`` maps a foreign-key field to a function from id to object.
+
+    Done in Python over one query's rows: simple-history's ``prev_record`` would cost a query per entry.
+    """
+    resolve = resolve or {}
+    entries = []
+    previous = None
+    for record in records:
+        meta = record.instance_type._meta
+        changes = []
+        for name in fields:
+            field = meta.get_field(name)
+            new, old = getattr(record, field.attname), getattr(previous, field.attname, None)
+            if previous is not None and old != new:
+                if name in resolve:
+                    old, new = resolve[name](old), resolve[name](new)
+                changes.append((field.verbose_name, _display(old), _display(new)))
+        if previous is None or changes or record.history_type != "~":
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=record.history_user,
+                    kind=record.get_history_type_display(),
+                    changes=changes,
+                    reason=record.history_change_reason or "",
+                )
+            )
+        previous = record
+    entries.reverse()
+    return entries
+
+
+PROVINCE_HISTORY_FIELDS = ["name_th", "name_en", "name_en_alt", "cluster", "coastal", "region4", "region6"]
+
+
+def province_history(*, province: Province) -> list[HistoryEntry]:
+    records = list(province.history.select_related("history_user").order_by("history_date", "history_id"))
+    # Clusters and regions by name, not id: one query each, whatever the length of the history.
+    clusters = {c.pk: c for c in Cluster.objects.all()}
+    regions = {r.pk: r for r in Region.objects.all()}
+    return history_entries(
+        records,
+        PROVINCE_HISTORY_FIELDS,
+        resolve={"cluster": clusters.get, "region4": regions.get, "region6": regions.get},
+    )

@@ -1,0 +1,55 @@
+"""Thai calendar and money helpers: Buddhist Era years, the Thai fiscal year, baht.
+
+The Buddhist Era (พ.ศ.) is the Common Era + 543. The Thai government fiscal year runs from 1 October to
+30 September and is named by the B.E. year in which it ends: FY 2570 = 1 Oct 2026 – 30 Sep 2027.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+BE_OFFSET = 543
+
+THAI_MONTHS = [
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+]  # fmt: skip
+THAI_MONTHS_SHORT = [
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+]  # fmt: skip
+ENGLISH_MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def be_year(value: dt.date | int) -> int:
+    """The Buddhist Era year of a date (or of a C.E. year)."""
+    year = value if isinstance(value, int) else value.year
+    return year + BE_OFFSET
+
+
+def fiscal_year(value: dt.date) -> int:
+    """The Thai fiscal year (B.E.) a date falls in: October starts the next fiscal year."""
+    return be_year(value) + (1 if value.month >= 10 else 0)
+
+
+def fiscal_year_bounds(fy_be: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a Thai fiscal year given by its B.E. name."""
+    ce_end = fy_be - BE_OFFSET
+    return dt.date(ce_end - 1, 10, 1), dt.date(ce_end, 9, 30)
+
+
+def format_date(value: dt.date | dt.datetime | None, language: str = "th", long: bool = False) -> str:
+    """A date with its B.E. year: '1 ต.ค. 2569' in Thai, '1 Oct 2569 BE' in English."""
+    if value is None:
+        return ""
+    if language.startswith("en"):
+        return f"{value.day} {ENGLISH_MONTHS_SHORT[value.month - 1]} {be_year(value)} BE"
+    months = THAI_MONTHS if long else THAI_MONTHS_SHORT
+    return f"{value.day} {months[value.month - 1]} {be_year(value)}"
+
+
+def format_baht(value: int | float | Decimal | None, language: str = "th") -> str:
+    """Thai baht with thousands separators; satang only when there are any."""
+    if value is None:
+        return "–"
+    amount = Decimal(value)
+    text = f"{amount:,.2f}" if amount != amount.to_integral_value() else f"{amount:,.0f}"
+    return f"{text} baht" if language.startswith("en") else f"{text} บาท"
