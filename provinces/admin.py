@@ -59,3 +59,14 @@ class ScopedUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "scope", "is_active", "is_staff"]
     list_select_related = ["scope", "scope__province", "scope__cluster"]
     list_filter = ["scope__role", "is_active", "is_staff"]
+
+
+@admin.register(UserScope)
+class UserScopeAdmin(SimpleHistoryAdmin):
+    """Who works where, at a glance; edit a scope here or on the user's page."""
+
+    list_display = ["user", "role", "province", "cluster"]
+    list_filter = ["role", "cluster"]
+    list_select_related = ["user", "province", "cluster"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user", "province", "cluster"]

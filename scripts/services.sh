@@ -3,6 +3,8 @@
 # stopped on these machines), Redis, Chromium, poppler-utils, HarfBuzz subsetting, gettext.
 # Prints the environment to export. Safe to run again.
 set -euo pipefail
+# Everything but the final exports goes to stderr, so that `eval "$(scripts/services.sh)"` is safe.
+exec 3>&1 1>&2
 
 PGUSER_NAME="${PGUSER_NAME:-planner}"
 PGPASS="${PGPASS:-planner-dev-password}"
@@ -44,5 +46,5 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping >&2
 
-echo "export DATABASE_URL=postgres://${PGUSER_NAME}:${PGPASS}@127.0.0.1:5432/asean_readiness"
-echo "export REDIS_URL=redis://127.0.0.1:6379/0"
+echo >&3 "export DATABASE_URL=postgres://${PGUSER_NAME}:${PGPASS}@127.0.0.1:5432/asean_readiness"
+echo >&3 "export REDIS_URL=redis://127.0.0.1:6379/0"

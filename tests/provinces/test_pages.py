@@ -142,3 +142,50 @@ def test_it_logs_in_with_the_right_password(client, planner):
         reverse("login"), {"username": "planner_cm", "password": "pw-planner_cm"}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("province_detail", args=["TH-50"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/auth/user/",
+        "/admin/auth/user/add/",
+        "/admin/provinces/province/",
+        "/admin/provinces/cluster/",
+        "/admin/provinces/userscope/",
+    ],
+)
+def test_it_lets_administrators_manage_users_scopes_and_reference_data(client_for, admin_user, url):
+    assert client_for(admin_user).get(url).status_code == 200
+
+
+def test_it_offers_only_member_provinces_as_a_clusters_lead(client_for, admin_user):
+    from provinces.models import Cluster
+
+    cluster = Cluster.objects.get(code="N-UP1")
+    html = client_for(admin_user).get(f"/admin/provinces/cluster/{cluster.pk}/change/").content.decode()
+    assert "ลำพูน" in html
+    assert "อุดรธานี" not in html
+
+
+def test_it_saves_a_users_scope_through_the_admin_and_refuses_a_bad_one(client_for, admin_user, django_user_model):
+    from provinces.models import Cluster, Province
+
+    user = django_user_model.objects.create_user("newplanner")
+    url = f"/admin/auth/user/{user.pk}/change/"
+    base = {
+        "username": "newplanner", "is_active": "on", "date_joined_0": "2026-11-25", "date_joined_1": "10:00:00",
+        "scope-TOTAL_FORMS": "1", "scope-INITIAL_FORMS": "0", "scope-MIN_NUM_FORMS": "0", "scope-MAX_NUM_FORMS": "1",
+        "scope-0-user": str(user.pk),
+    }  # fmt: skip
+    bad = {**base, "scope-0-role": "planner", "scope-0-cluster": str(Cluster.objects.get(code="N-UP1").pk)}
+    response = client_for(admin_user).post(url, bad)
+    assert response.status_code == 200
+    assert "ผู้วางแผนจังหวัดต้องมีจังหวัดเดียว" in response.content.decode()
+    user.refresh_from_db()
+    assert not hasattr(user, "scope")
+
+    good = {**base, "scope-0-role": "planner", "scope-0-province": str(Province.objects.get(code="TH-52").pk)}
+    response = client_for(admin_user).post(url, good)
+    assert response.status_code == 302
+    user = django_user_model.objects.get(pk=user.pk)
+    assert user.scope.province.code == "TH-52"
