@@ -165,3 +165,7 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+# Readiness rounds are used by the access matrix as well as by the readiness tests.
+from tests.readiness.conftest import round_2569, round_2570  # noqa: E402, F401

@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "provinces.context_processors.scope",
             ],
-            "builtins": ["provinces.templatetags.thai"],
+            "builtins": ["provinces.templatetags.thai", "readiness.templatetags.readiness_tags"],
         },
     },
 ]
@@ -187,3 +187,8 @@ LOGGING = {
 
 # The demo password of the seeded demo logins (embedded default only; never in production).
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "asean2570")
+
+# Evidence attached to readiness answers: at most this many bytes per file.
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -24,6 +24,7 @@ def row(anonymous, planner, planner_lampang, secretariat, secretariat_other, adv
 
 
 ALL_OK = row(LOGIN, 200, 200, 200, 200, 200, 200)
+POST_ONLY = row(LOGIN, 405, 405, 405, 405, 405, 405)  # GET on a write endpoint; POSTs are tested per app
 
 # (url name, args) → expected status per role. Chiang Mai (TH-50) and N-UP1 are the planner's own unit;
 # Lampang (TH-52) is a neighbour in the same cluster; Udon Thani (TH-41) and NE-UP1 are another cluster.
@@ -43,6 +44,28 @@ EXPECTED = {
     ("login", ()): row(200, 302, 302, 302, 302, 302, 302),
     ("logout", ()): row(LOGIN, 405, 405, 405, 405, 405, 405),  # log-out is POST only
     ("set_language", ()): row(302, 302, 302, 302, 302, 302, 302),
+    # --- readiness ({cm} is Chiang Mai's FY 2570 assessment, {udon} Udon Thani's, {cm_file} a file in {cm})
+    ("readiness_home", ()): row(LOGIN, 302, 302, 302, 302, 302, 302),
+    ("readiness_method", ()): ALL_OK,
+    ("national_rollup", ()): ALL_OK,
+    ("review_queue", ()): row(LOGIN, 404, 404, 404, 404, 200, 404),
+    ("cluster_rollup", ("N-UP1",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("cluster_rollup", ("NE-UP1",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
+    ("cluster_review", ("N-UP1",)): row(LOGIN, 404, 404, 404, 404, 200, 404),
+    ("assessment_detail", ("TH-50", 2570)): row(LOGIN, 200, 404, 200, 404, 200, 200),
+    ("assessment_detail", ("TH-41", 2570)): row(LOGIN, 404, 404, 404, 200, 200, 200),
+    ("assessment_detail", ("TH-52", 2570)): row(LOGIN, 404, 200, 200, 404, 200, 200),  # not started yet
+    ("assessment_detail", ("TH-50", 2599)): row(LOGIN, 404, 404, 404, 404, 404, 404),
+    ("assessment_start", ("TH-50", 2570)): POST_ONLY,
+    ("answer_save", ("{cm}", "{cm_answer}")): POST_ONLY,
+    ("evidence_add", ("{cm}", "{cm_answer}")): POST_ONLY,
+    ("assessment_copy_forward", ("{cm}",)): POST_ONLY,
+    ("assessment_submit", ("{cm}",)): POST_ONLY,
+    ("assessment_approve", ("{cm}",)): POST_ONLY,
+    ("assessment_return", ("{cm}",)): row(LOGIN, 403, 404, 403, 404, 200, 403),
+    ("assessment_return", ("{udon}",)): row(LOGIN, 404, 404, 404, 403, 200, 403),
+    ("evidence_download", ("{cm_file}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
+    ("evidence_delete", ("{cm_file}",)): POST_ONLY,
     # Django's admin: its own views are guarded by admin_view; the index stands for them all.
     ("admin:index", ()): row(302, 302, 302, 302, 302, 302, 200),
 }
@@ -71,9 +94,28 @@ def test_it_has_an_expectation_for_every_url():
     assert missing == [], f"URLs without an access expectation: {missing}"
 
 
+@pytest.fixture
+def world(cast, round_2570, planner, secretariat_other):
+    """Real objects for the URLs: Chiang Mai's and Udon Thani's FY 2570 assessments, an evidence file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from provinces.models import Province
+    from readiness import services
+
+    cm = services.assessment_start(province=planner.scope.province, round=round_2570, by=planner)
+    udon_planner = cast["admin"]
+    udon = services.assessment_start(
+        province=Province.objects.get(code="TH-41"), round=round_2570, by=udon_planner
+    )
+    answer = cm.answers.order_by("indicator__position").first()
+    upload = SimpleUploadedFile("รายงาน.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    evidence = services.evidence_add_file(answer=answer, upload=upload, title="", by=planner)
+    return {"cm": cm.pk, "udon": udon.pk, "cm_answer": answer.pk, "cm_file": evidence.pk}
+
+
 @pytest.mark.parametrize(("name", "args"), list(EXPECTED))
-def test_it_answers_each_role_as_expected(cast, client_for, name, args):
-    url = reverse(name, args=args)
+def test_it_answers_each_role_as_expected(cast, world, client_for, name, args):
+    url = reverse(name, args=[world[a[1:-1]] if str(a).startswith("{") else a for a in args])
     got = {role: client_for(cast[role]).get(url).status_code for role in ROLES}
     assert got == EXPECTED[name, args]
 

@@ -167,7 +167,9 @@ def test_it_offers_only_member_provinces_as_a_clusters_lead(client_for, admin_us
     assert "อุดรธานี" not in html
 
 
-def test_it_saves_a_users_scope_through_the_admin_and_refuses_a_bad_one(client_for, admin_user, django_user_model):
+def test_it_saves_a_users_scope_through_the_admin_and_refuses_a_bad_one(
+    client_for, admin_user, django_user_model
+):
     from provinces.models import Cluster, Province
 
     user = django_user_model.objects.create_user("newplanner")

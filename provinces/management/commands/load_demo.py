@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from provinces.demo import demo_users_load
+from readiness.demo import demo_readiness_load
 
 
 class Command(BaseCommand):
@@ -13,6 +14,14 @@ class Command(BaseCommand):
             raise CommandError("Demo data and demo logins are never loaded in production.")
         with translation.override("th"):
             users = demo_users_load()
+            from django.contrib.auth.models import User
+
+            created = demo_readiness_load(
+                planner=User.objects.get(username="planner"), advisor=User.objects.get(username="advisor")
+            )
+        self.stdout.write(
+            "Readiness demo data: " + ("created FY 2568–2570" if created else "already present")
+        )
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD})")
         for username, role, unit in users:

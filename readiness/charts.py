@@ -1,0 +1,376 @@
+"""Server-rendered SVG charts for the readiness pages and their PDFs.
+
+The charts are plain SVG strings — no JavaScript, no chart library — so that the very same markup works
+in a browser page and in a WeasyPrint PDF. Two WeasyPrint facts shape the code:
+
+* inline SVG does not inherit the page font, so every ``<text>`` names Sarabun itself (Thai needs it);
+* there is no hover in a PDF, so what matters (values, the lagging province) is printed, and ``<title>``
+  tooltips are only a bonus for the browser.
+
+All user text goes through ``escape``; all numbers through ``_num`` (at most one decimal), which also
+keeps the output deterministic and free of float noise such as ``190.00000000000003``.
+"""
+
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .choices import DIMENSION_HEX
+
+DIMENSIONS = ["place", "product", "people"]
+
+FONT = "Sarabun, sans-serif"
+TEXT_COLOUR = "#212529"  # Bootstrap body colour
+MUTED = "#6c757d"  # Bootstrap secondary text
+GRID = "#dee2e6"  # Bootstrap border colour
+LAGGING_RED = "#C00000"  # deep red: distinct from the vermilion of "people" in DIMENSION_HEX
+TICKS = [0, 25, 50, 75, 100]
+
+WIDTH = 560
+LABEL_COLUMN = 120  # room for the dimension names (Thai or English) on the left
+PLOT_WIDTH = 380  # 0–100 maps onto this; 100 divides it evenly so 25/50/75 land on whole pixels
+PLOT_LEFT = LABEL_COLUMN
+PLOT_RIGHT = PLOT_LEFT + PLOT_WIDTH  # the rest, up to WIDTH, holds the value printed after a bar
+
+
+# --- small helpers -------------------------------------------------------------------------------
+
+
+def _num(value: float | Decimal) -> str:
+    """Format a number with at most one decimal, rounding half up as people do: 31.25 → "31.3", 50.0 → "50".
+
+    (round() would give 31.2: it rounds half to even, on a binary float.)
+    """
+    rounded = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        return str(abs(int(rounded)) if rounded == 0 else int(rounded))  # no "-0"
+    return str(rounded)
+
+
+def _x(value: float) -> float:
+    """The x of a 0–100 value on the plot; values outside the scale are pinned to its ends."""
+    return PLOT_LEFT + max(0.0, min(100.0, float(value))) / 100 * PLOT_WIDTH
+
+
+def _attrs(attrs: dict[str, object]) -> str:
+    """Render attributes; numbers via _num, text escaped. A trailing underscore is dropped (class_)."""
+    parts = []
+    for key, value in attrs.items():
+        if value is None:
+            continue
+        shown = _num(value) if isinstance(value, int | float) else escape(str(value))
+        parts.append(f'{key.rstrip("_").replace("_", "-")}="{shown}"')
+    return " ".join(parts)
+
+
+def _text(x: float, y: float, content: str, **attrs: object) -> str:
+    """A <text> that always names the font: WeasyPrint does not inherit it into inline SVG."""
+    attrs = {"font_size": 12, "fill": TEXT_COLOUR, **attrs}
+    return f"<text {_attrs({'x': x, 'y': y, 'font_family': FONT, **attrs})}>{escape(content)}</text>"
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, **attrs: object) -> str:
+    return f"<line {_attrs({'x1': x1, 'y1': y1, 'x2': x2, 'y2': y2, **attrs})}/>"
+
+
+def _titled(element: str, tooltip: str) -> str:
+    """Give a self-closing element a <title> child: the tooltip a browser shows on hover."""
+    name = element[1 : element.index(" ")]
+    return f"{element[:-2]}><title>{escape(tooltip)}</title></{name}>"
+
+
+def _text_width(content: str, font_size: float) -> float:
+    """Estimate the width of a label in Sarabun, for collision checks only.
+
+    Thai vowel and tone marks sit above/below their consonant (Unicode category Mn) and take no width;
+    other glyphs of Sarabun are ≤ 0.6 em wide, so this errs on the wide (safe) side.
+    """
+    width = 0.0
+    for char in content:
+        if unicodedata.category(char) == "Mn":
+            continue
+        width += 0.25 if char == " " else 0.6
+    return width * font_size
+
+
+def _svg(width: float, height: float, title: str, body: list[str], desc: str = "") -> SafeString:
+    """Wrap the parts in an accessible, responsive <svg>: aria-label + <title> (+ <desc> for the data)."""
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(width)} {_num(height)}" '
+        f'width="100%" role="img" aria-label="{escape(title)}" class="readiness-chart">'
+        f"<title>{escape(title)}</title>"
+    )
+    if desc:
+        head += f"<desc>{escape(desc)}</desc>"
+    return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 — every piece above is escaped
+
+
+def _grid(top: float, bottom: float) -> list[str]:
+    """Vertical gridlines at 0/25/50/75/100 with their tick labels under the plot."""
+    parts = []
+    for tick in TICKS:
+        x = _x(tick)
+        parts.append(_line(x, top, x, bottom, stroke=GRID, stroke_width=1))
+        parts.append(_text(x, bottom + 13, str(tick), font_size=10, fill=MUTED, text_anchor="middle"))
+    return parts
+
+
+def _summary(values: dict[str, float | None], labels: dict[str, str], no_data_label: str) -> str:
+    return ", ".join(
+        f"{labels.get(key, key)} {no_data_label if values.get(key) is None else _num(values[key])}"
+        for key in DIMENSIONS
+    )
+
+
+# --- chart 1: one province, three dimensions ------------------------------------------------------
+
+BAR_ROW = 34
+BAR_HEIGHT = 18
+PREVIOUS_COLOUR = TEXT_COLOUR
+
+
+def dimension_bars(
+    values: dict[str, float | None],
+    previous: dict[str, float | None] | None = None,
+    *,
+    labels: dict[str, str],
+    title: str,
+    previous_label: str = "",
+    no_data_label: str = "–",
+) -> SafeString:
+    """Horizontal 0–100 bars, one per dimension, with last round's score as a thin dark marker.
+
+    ``values``/``previous`` map "place"/"product"/"people" to a score or None (no score: no bar, the
+    no-data label instead). The legend entry for the marker appears only if some marker is drawn.
+    """
+    previous = previous or {}
+    has_previous = any(previous.get(key) is not None for key in DIMENSIONS)
+    top = 26 if has_previous else 8  # the legend takes a line above the rows
+    bottom = top + BAR_ROW * len(DIMENSIONS)
+    height = bottom + 20  # tick labels
+
+    parts: list[str] = []
+    if has_previous:
+        # At the top right, over the plot, where it reads as a key and not as a row.
+        legend_x = PLOT_RIGHT - _text_width(previous_label, 11) - 8
+        parts.append(_line(legend_x, 6, legend_x, 20, stroke=PREVIOUS_COLOUR, stroke_width=2))
+        parts.append(_text(legend_x + 6, 17, previous_label, font_size=11, fill=MUTED, class_="legend"))
+    parts += _grid(top, bottom)
+
+    for index, key in enumerate(DIMENSIONS):
+        label = labels.get(key, key)
+        row_top = top + index * BAR_ROW
+        bar_top = row_top + (BAR_ROW - BAR_HEIGHT) / 2
+        baseline = row_top + BAR_ROW / 2 + 4  # visually centres 12px text on the bar
+        value, old = values.get(key), previous.get(key)
+        parts.append(_text(PLOT_LEFT - 8, baseline, label, text_anchor="end"))
+
+        # Text goes past the bar *and* past the marker, so the marker never strikes through it.
+        after = max(_x(value) if value is not None else PLOT_LEFT, _x(old) if old is not None else PLOT_LEFT)
+        if value is None:
+            parts.append(_text(after + 6, baseline, no_data_label, fill=MUTED, class_="no-data"))
+        else:
+            bar = {
+                "x": PLOT_LEFT,
+                "y": bar_top,
+                "width": _x(value) - PLOT_LEFT,
+                "height": BAR_HEIGHT,
+                "fill": DIMENSION_HEX[key],
+                "class_": "bar",
+                "data_dimension": key,
+            }
+            parts.append(_titled(f"<rect {_attrs(bar)}/>", f"{label} {_num(value)}"))
+            parts.append(_text(after + 5, baseline, _num(value), font_weight="bold", class_="value"))
+        if old is not None:
+            marker = _line(
+                _x(old),
+                bar_top - 4,
+                _x(old),
+                bar_top + BAR_HEIGHT + 4,
+                stroke=PREVIOUS_COLOUR,
+                stroke_width=2,
+                class_="previous",
+                data_dimension=key,
+            )
+            parts.append(_titled(marker, f"{previous_label} {_num(old)}"))
+
+    desc = _summary(values, labels, no_data_label)
+    if has_previous:
+        desc += f" ({previous_label}: {_summary(previous, labels, no_data_label)})"
+    return _svg(WIDTH, height, title, parts, desc)
+
+
+# --- chart 2: the spread of a cluster's (or the country's) provinces --------------------------------
+
+LABEL_ALL_UP_TO = 12  # more provinces than this (national view): only the lagging one is named
+NAME_SIZE = 10
+LANE_HEIGHT = 12
+# Baselines of the lanes for province names, nearest the track first: above, below, then a second
+# row above and below. A national chart only uses the first.
+LANE_OFFSETS = [-9, 18, -9 - LANE_HEIGHT, 18 + LANE_HEIGHT]
+NAME_GAP = 6  # minimum space between two names on one lane
+MEAN_TICK = 8  # half-height of the mean marker
+COLUMN_LEFT = 4  # left edge of the dimension names and means
+
+
+def _place_names(names: list[tuple[float, str]], lanes: int) -> list[tuple[float, int] | None]:
+    """Lay out names on lanes without overlap: for each (dot x, text), its (left x, lane) or None.
+
+    Greedy, in the given order: each name takes the lane where it has to move least from being centred
+    on its dot (ties → the nearer lane). A name that would run off the chart on every lane is left out —
+    its dot still has a hover title. Names moved off their dot get a leader line (drawn by the caller).
+    """
+    lane_end = [float("-inf")] * lanes
+    placed: list[tuple[float, int] | None] = []
+    for x, text in names:
+        width = _text_width(text, NAME_SIZE)
+        wanted = min(max(x - width / 2, PLOT_LEFT - 4), WIDTH - width)  # keep clear of the left column
+        best: tuple[float, float, int] | None = None
+        for lane in range(lanes):
+            left = max(wanted, lane_end[lane] + NAME_GAP)
+            if left + width <= WIDTH and (best is None or left - wanted < best[0]):
+                best = (left - wanted, left, lane)
+        if best is None:
+            placed.append(None)
+            continue
+        _, left, lane = best
+        lane_end[lane] = left + width
+        placed.append((left, lane))
+    return placed
+
+
+def cluster_spread(
+    rows: list[dict],
+    *,
+    labels: dict[str, str],
+    title: str,
+    mean_label: str,
+    no_data_label: str = "–",
+) -> SafeString:
+    """One 0–100 track per dimension: a dot per province, the min–max range, the mean, the laggard in red.
+
+    ``rows`` are ``{"code": "TH-50", "name": "เชียงใหม่", "values": {"place": 62.5, ...}}``; a province
+    without a value for a dimension simply has no dot on that track. The lagging province (lowest value,
+    ties broken by code so the output is stable) is red and always named with its value; the others are
+    named only while there are at most LABEL_ALL_UP_TO rows, and as far as the lanes allow.
+    """
+    label_all = len(rows) <= LABEL_ALL_UP_TO
+    lanes = len(LANE_OFFSETS) if label_all else 1
+    # Many dots (national view) are drawn smaller and lighter, so that their density shows.
+    radius, opacity = (5, 0.85) if label_all else (3.5, 0.6)
+    # Room above the track for the upper lanes; below it for the lower lanes, and at least for the mean
+    # printed in the left column under the dimension name.
+    above = -min(LANE_OFFSETS[:lanes]) + NAME_SIZE + 2
+    below = max(*LANE_OFFSETS[:lanes], 16) + 6
+    band = above + below
+    top = 4
+    bottom = top + band * len(DIMENSIONS)
+
+    parts: list[str] = _grid(top, bottom)
+    summary: list[str] = []
+    for index, key in enumerate(DIMENSIONS):
+        label = labels.get(key, key)
+        track_y = top + index * band + above
+        dots = sorted(
+            (float(row["values"][key]), str(row.get("code", "")), str(row.get("name", "")))
+            for row in rows
+            if row.get("values", {}).get(key) is not None
+        )  # ascending value, ties by code: dots[0] is the lagging province
+
+        # The left column is left-aligned so the mean's key (below) can sit exactly before its text.
+        parts.append(_text(COLUMN_LEFT, track_y - 2, label, font_weight="bold"))
+        parts.append(_line(PLOT_LEFT, track_y, PLOT_RIGHT, track_y, stroke="#adb5bd", stroke_width=1))
+        if not dots:
+            parts.append(_text(PLOT_LEFT + 6, track_y - 5, no_data_label, fill=MUTED, class_="no-data"))
+            summary.append(f"{label}: {no_data_label}")
+            continue
+
+        # The mean, printed under the dimension name after a small copy of the marker on the track.
+        mean = sum(value for value, _, _ in dots) / len(dots)
+        mean_text = f"{mean_label} {_num(mean)}"
+        key_x = COLUMN_LEFT + 1
+        parts.append(_line(key_x, track_y + 6, key_x, track_y + 16, stroke=TEXT_COLOUR, stroke_width=2))
+        parts.append(_text(key_x + 6, track_y + 15, mean_text, font_size=11, fill=MUTED, class_="mean"))
+
+        low, high = dots[0], dots[-1]
+        summary.append(f"{label}: {mean_text}, {low[2]} {_num(low[0])} – {high[2]} {_num(high[0])}")
+        parts.append(
+            _line(
+                _x(low[0]),
+                track_y,
+                _x(high[0]),
+                track_y,
+                stroke=DIMENSION_HEX[key],
+                stroke_width=4,
+                stroke_opacity=0.35,
+                stroke_linecap="round",
+                class_="range",
+            )
+        )
+
+        # Names, left to right; the laggard comes first and so always gets the lane nearest its dot.
+        named = dots if label_all else dots[:1]
+        texts = [f"{name} {_num(value)}" if i == 0 else name for i, (value, _, name) in enumerate(named)]
+        xs = [_x(value) for value, _, _ in named]
+        spots = _place_names(list(zip(xs, texts, strict=True)), lanes)
+        for i, (x, text, spot) in enumerate(zip(xs, texts, spots, strict=True)):
+            if spot is None:
+                continue
+            left, lane = spot
+            baseline = track_y + LANE_OFFSETS[lane]
+            width = _text_width(text, NAME_SIZE)
+            if not left <= x <= left + width:
+                # The name had to move off its dot: a leader line, to the name's near edge, shows its dot.
+                end_y = baseline + 2 if LANE_OFFSETS[lane] < 0 else baseline - NAME_SIZE + 1
+                parts.append(
+                    _line(x, track_y, min(max(x, left), left + width), end_y, stroke=MUTED, stroke_width=0.8)
+                )
+            lagging = i == 0
+            parts.append(
+                _text(
+                    left,
+                    baseline,
+                    text,
+                    font_size=NAME_SIZE,
+                    fill=LAGGING_RED if lagging else TEXT_COLOUR,
+                    font_weight="bold" if lagging else None,
+                    class_="lagging-name" if lagging else "name",
+                )
+            )
+
+        # Dots after lines and names so nothing covers them; the laggard last, on top of the others.
+        for position in [*range(len(dots) - 1, 0, -1), 0]:
+            value, code, name = dots[position]
+            lagging = position == 0
+            dot = {
+                "cx": _x(value),
+                "cy": track_y,
+                "r": radius + 1 if lagging else radius,
+                "fill": LAGGING_RED if lagging else DIMENSION_HEX[key],
+                "fill_opacity": 1 if lagging else opacity,
+                "stroke": "#ffffff",
+                "stroke_width": 1,
+                "class_": "dot lagging" if lagging else "dot",
+                "data_code": code,
+                "data_dimension": key,
+            }
+            parts.append(_titled(f"<circle {_attrs(dot)}/>", f"{name} {_num(value)}"))
+
+        # The mean on top of everything: a dark tick with a white halo, thin enough not to hide dots.
+        mean_x, tick_top, tick_bottom = _x(mean), track_y - MEAN_TICK, track_y + MEAN_TICK
+        parts.append(_line(mean_x, tick_top, mean_x, tick_bottom, stroke="#ffffff", stroke_width=4))
+        marker = _line(
+            mean_x,
+            tick_top,
+            mean_x,
+            tick_bottom,
+            stroke=TEXT_COLOUR,
+            stroke_width=2,
+            class_="mean-marker",
+            data_dimension=key,
+        )
+        parts.append(_titled(marker, mean_text))
+
+    return _svg(WIDTH, bottom + 20, title, parts, "; ".join(summary))

@@ -1,0 +1,496 @@
+"""Readiness views: thin — get the object for the user, validate the form, call a service, redirect."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from provinces.access import (
+    get_cluster_for_user,
+    get_province_for_user,
+    is_nationwide,
+    require,
+    role_of,
+    scope_of,
+    visible_provinces,
+)
+from provinces.choices import Role
+
+from . import charts, selectors, services
+from .access import can_edit_assessment, can_review, get_assessment_for_user, get_evidence_for_user
+from .choices import AssessmentStatus, Dimension
+from .forms import AnswerForm, BulkApproveForm, EvidenceForm, ReturnForm
+from .models import Answer, Assessment, Round
+
+
+def _round_or_404(fiscal_year: int) -> Round:
+    round = selectors.rounds().filter(fiscal_year=fiscal_year).first()
+    if round is None:
+        raise Http404("round")
+    return round
+
+
+def _chosen_round(request: HttpRequest) -> Round:
+    raw = request.GET.get("fy", "")
+    if raw:
+        if not raw.isdigit():
+            raise Http404("round")
+        return _round_or_404(int(raw))
+    round = selectors.current_round()
+    if round is None:
+        raise Http404("round")
+    return round
+
+
+# The spread lines under every roll-up table.
+STAT_ROWS = [
+    (gettext_lazy("Mean"), "mean"),
+    (gettext_lazy("Minimum"), "min"),
+    (gettext_lazy("Maximum"), "max"),
+    (gettext_lazy("Lagging province"), "lagging"),
+]
+
+
+def _dimension_labels() -> dict[str, str]:
+    return {d.value: str(d.label) for d in Dimension}
+
+
+@require_GET
+def readiness_home(request: HttpRequest) -> HttpResponse:
+    """Each role's way into readiness: the planner's assessment, the secretariat's cluster, the nation."""
+    role, scope = role_of(request.user), scope_of(request.user)
+    round = selectors.current_round()
+    if round and role == Role.PLANNER:
+        return redirect("assessment_detail", code=scope.province.code, fiscal_year=round.fiscal_year)
+    if role == Role.SECRETARIAT:
+        return redirect("cluster_rollup", code=scope.cluster.code)
+    if role in (Role.ADVISOR, Role.ADMIN):
+        return redirect("national_rollup")
+    raise Http404("readiness")
+
+
+@require_GET
+def about_method(request: HttpRequest) -> HttpResponse:
+    return render(request, "readiness/about_method.html", {"example": _worked_example()})
+
+
+def _worked_example() -> dict:
+    """The example on the method page is computed by the real formula, so the page cannot drift from it."""
+    from . import scoring
+
+    items = [("place", 2, 4), ("place", 1, 2), ("place", 1, None)]
+    scores = scoring.compute(items)
+    return {
+        "items": items,
+        "score": scores.score("place"),
+        "completeness": scores.dimensions["place"].completeness,
+    }
+
+
+# --- the assessment page ------------------------------------------------------------------------
+
+
+def _assessment_context(request, assessment: Assessment, *, overrides: dict | None = None) -> dict:
+    entry = selectors.assessment_entry(assessment=assessment)
+    previous_scores = {}
+    if entry["previous"] and entry["previous"].approved_snapshot_id:
+        snap = entry["previous"].approved_snapshot
+        previous_scores = {"place": snap.place, "product": snap.product, "people": snap.people}
+    editable = (
+        can_edit_assessment(request.user, assessment)
+        and assessment.round.is_open
+        and assessment.status != AssessmentStatus.SUBMITTED
+    )
+    return {
+        "assessment": assessment,
+        "province": assessment.province,
+        "round": assessment.round,
+        "editable": editable,
+        "can_submit": editable and assessment.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED),
+        "can_review": can_review(request.user) and assessment.status == AssessmentStatus.SUBMITTED,
+        "can_copy_forward": editable and entry["previous"] is not None and entry["scores"].answered == 0,
+        "chart": charts.dimension_bars(
+            entry["scores"].as_dict(),
+            previous_scores,
+            labels=_dimension_labels(),
+            title=_("Readiness of %(province)s, FY %(year)s")
+            % {"province": assessment.province.name, "year": assessment.round.fiscal_year},
+            previous_label=_("last round (approved)"),
+            no_data_label=_("no answer yet"),
+        ),
+        "overrides": overrides or {},
+        "rounds": selectors.rounds(),
+        **entry,
+    }
+
+
+@require_GET
+def assessment_detail(request: HttpRequest, code: str, fiscal_year: int) -> HttpResponse:
+    province = get_province_for_user(request.user, code)
+    round = _round_or_404(fiscal_year)
+    assessment = (
+        Assessment.objects.select_related("province", "province__cluster", "round", "approved_snapshot")
+        .filter(province=province, round=round)
+        .first()
+    )
+    if assessment is None:
+        can_start = (
+            can_edit_assessment(request.user, Assessment(province=province, round=round)) and round.is_open
+        )
+        return render(
+            request,
+            "readiness/assessment_missing.html",
+            {"province": province, "round": round, "can_start": can_start, "rounds": selectors.rounds()},
+        )
+    return render(request, "readiness/assessment_detail.html", _assessment_context(request, assessment))
+
+
+@require_POST
+def assessment_start(request: HttpRequest, code: str, fiscal_year: int) -> HttpResponse:
+    province = get_province_for_user(request.user, code)
+    round = _round_or_404(fiscal_year)
+    require(can_edit_assessment(request.user, Assessment(province=province, round=round)))
+    try:
+        services.assessment_start(province=province, round=round, by=request.user)
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+    return redirect("assessment_detail", code=province.code, fiscal_year=round.fiscal_year)
+
+
+def _back(assessment: Assessment, anchor: str = "") -> HttpResponse:
+    url = reverse("assessment_detail", args=[assessment.province.code, assessment.round.fiscal_year])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+@require_POST
+def answer_save(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    """Save one indicator: htmx autosave answers with a small status fragment; without JavaScript the
+    page is redrawn (with the error or conflict in place) or we redirect back to the indicator."""
+    assessment = get_assessment_for_user(request.user, pk)
+    answer = get_object_or_404(
+        Answer.objects.select_related("indicator"), pk=answer_pk, assessment=assessment
+    )
+    require(can_edit_assessment(request.user, assessment))
+    form = AnswerForm(request.POST)
+    error, conflict = None, None
+    if form.is_valid():
+        try:
+            answer = services.answer_save(
+                answer=answer,
+                level=form.cleaned_data["level"],
+                justification=form.cleaned_data["justification"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except services.StaleAnswer as exc:
+            conflict = exc.current
+        except services.WorkflowError as exc:
+            error = exc.message
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    status = 409 if conflict else 400 if error else 200
+    if request.htmx:
+        assessment.refresh_from_db()
+        return render(
+            request,
+            "readiness/_answer_saved.html",
+            {
+                "answer": answer,
+                "assessment": assessment,
+                "error": error,
+                "conflict": conflict,
+                "scores": selectors.dimension_completeness(assessment=assessment),
+                "submitted": form.data,
+            },
+            # htmx swaps 2xx only; the fragment itself shows the error or the conflict.
+            status=200,
+        )
+    if error or conflict:
+        assessment.refresh_from_db()
+        context = _assessment_context(
+            request,
+            assessment,
+            overrides={answer.pk: {"error": error, "conflict": conflict, "form": form.data}},
+        )
+        return render(request, "readiness/assessment_detail.html", context, status=status)
+    messages.success(request, _("Saved: %(code)s") % {"code": answer.indicator.code})
+    return _back(assessment, f"ind-{answer.indicator.code}")
+
+
+@require_POST
+def evidence_add(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request.user, pk)
+    answer = get_object_or_404(
+        Answer.objects.select_related("indicator"), pk=answer_pk, assessment=assessment
+    )
+    require(can_edit_assessment(request.user, assessment))
+    form = EvidenceForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise services.WorkflowError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        if form.cleaned_data["file"]:
+            services.evidence_add_file(
+                answer=answer,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                by=request.user,
+            )
+        else:
+            services.evidence_add_link(
+                answer=answer, url=form.cleaned_data["url"], title=form.cleaned_data["title"], by=request.user
+            )
+        messages.success(request, _("Evidence added to %(code)s") % {"code": answer.indicator.code})
+    except services.WorkflowError as exc:
+        messages.error(request, f"{answer.indicator.code}: {exc.message}")
+        if not request.htmx:
+            context = _assessment_context(
+                request, assessment, overrides={answer.pk: {"evidence_error": exc.message}}
+            )
+            return render(request, "readiness/assessment_detail.html", context, status=400)
+    return _back(assessment, f"ind-{answer.indicator.code}")
+
+
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_evidence_for_user(request.user, pk)
+    assessment = get_assessment_for_user(request.user, evidence.answer.assessment_id)
+    require(can_edit_assessment(request.user, assessment))
+    code = evidence.answer.indicator.code
+    try:
+        services.evidence_delete(evidence=evidence, by=request.user)
+        messages.success(request, _("Evidence removed from %(code)s") % {"code": code})
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+    return _back(assessment, f"ind-{code}")
+
+
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evidence files only ever leave through here: access checked, sent as an attachment."""
+    evidence = get_evidence_for_user(request.user, pk)
+    if not evidence.file:
+        raise Http404("evidence")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("evidence file") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.filename, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _transition(request: HttpRequest, pk: int, action) -> HttpResponse:
+    assessment = get_assessment_for_user(request.user, pk)
+    try:
+        message = action(assessment)
+        messages.success(request, message)
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+    return _back(assessment)
+
+
+@require_POST
+def assessment_copy_forward(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(a):
+        require(can_edit_assessment(request.user, a))
+        count = services.assessment_copy_forward(assessment=a, by=request.user)
+        return _(
+            "%(count)s answers copied from last round. Check each one: they are marked until you save them."
+        ) % {"count": count}
+
+    return _transition(request, pk, act)
+
+
+@require_POST
+def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(a):
+        require(can_edit_assessment(request.user, a))
+        services.assessment_submit(assessment=a, by=request.user)
+        return _("The assessment was submitted for review.")
+
+    return _transition(request, pk, act)
+
+
+@require_POST
+def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(a):
+        require(can_review(request.user))
+        services.assessment_approve(assessment=a, by=request.user)
+        return _("The assessment was approved.")
+
+    return _transition(request, pk, act)
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the return form with a comment box per indicator; POST: return the assessment."""
+    assessment = get_assessment_for_user(request.user, pk)
+    require(can_review(request.user))
+    indicators = list(assessment.round.indicators.order_by("position", "code"))
+    form = ReturnForm(request.POST or None, indicators=indicators)
+    error = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.assessment_return(
+                    assessment=assessment,
+                    by=request.user,
+                    comment=form.cleaned_data["comment"],
+                    indicator_comments=form.indicator_comments(),
+                )
+                messages.success(
+                    request, _("The assessment was returned to the province with your comments.")
+                )
+                return _back(assessment)
+            except services.WorkflowError as exc:
+                error = exc.message
+        else:
+            error = _("Please correct the comments below.")
+    return render(
+        request,
+        "readiness/assessment_return.html",
+        {"assessment": assessment, "form": form, "error": error},
+        status=400 if error else 200,
+    )
+
+
+# --- roll-ups -----------------------------------------------------------------------------------
+
+
+def _may_include_unapproved(request: HttpRequest) -> bool:
+    """Unapproved figures only for people who may see every province in the roll-up: never a planner."""
+    return request.GET.get("all") == "1" and role_of(request.user) in (
+        Role.SECRETARIAT,
+        Role.ADVISOR,
+        Role.ADMIN,
+    )
+
+
+def _spread_chart(rows, title):
+    return charts.cluster_spread(
+        [{"code": r.province.code, "name": r.province.name, "values": r.values} for r in rows],
+        labels=_dimension_labels(),
+        title=title,
+        mean_label=_("mean"),
+        no_data_label=_("no approved data"),
+    )
+
+
+@require_GET
+def cluster_rollup(request: HttpRequest, code: str) -> HttpResponse:
+    cluster = get_cluster_for_user(request.user, code)
+    round = _chosen_round(request)
+    include = _may_include_unapproved(request) and (
+        is_nationwide(request.user) or scope_of(request.user).cluster_id == cluster.pk
+    )
+    rollup = selectors.cluster_rollup(cluster=cluster, round=round, include_unapproved=include)
+    return render(
+        request,
+        "readiness/cluster_rollup.html",
+        {
+            "cluster": cluster,
+            "round": round,
+            "rounds": selectors.rounds(),
+            "rollup": rollup,
+            "include_unapproved": include,
+            "may_include_unapproved": role_of(request.user) != Role.PLANNER,
+            "dimensions": list(Dimension),
+            "visible_ids": set(
+                visible_provinces(request.user).filter(cluster=cluster).values_list("pk", flat=True)
+            ),
+            "chart": _spread_chart(
+                rollup.rows,
+                _("%(cluster)s, FY %(year)s") % {"cluster": cluster.name, "year": round.fiscal_year},
+            ),
+            "can_review": can_review(request.user),
+            "stats": STAT_ROWS,
+        },
+    )
+
+
+@require_GET
+def national_rollup(request: HttpRequest) -> HttpResponse:
+    round = _chosen_round(request)
+    include = _may_include_unapproved(request) and is_nationwide(request.user)
+    clusters, nation = selectors.national_rollup(round=round, include_unapproved=include)
+    return render(
+        request,
+        "readiness/national_rollup.html",
+        {
+            "round": round,
+            "rounds": selectors.rounds(),
+            "clusters": clusters,
+            "nation": nation,
+            "include_unapproved": include,
+            "may_include_unapproved": is_nationwide(request.user),
+            "dimensions": list(Dimension),
+            "stats": STAT_ROWS,
+        },
+    )
+
+
+# --- advisor review -----------------------------------------------------------------------------
+
+
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not can_review(request.user):
+        raise Http404("review")
+    queue = list(selectors.review_queue(user=request.user))
+    scores = selectors.live_scores([a.pk for a in queue])
+    for a in queue:
+        a.scores = scores[a.pk]
+    by_cluster: dict = {}
+    for a in queue:
+        by_cluster.setdefault(a.province.cluster, []).append(a)
+    return render(request, "readiness/review_queue.html", {"queue": queue, "by_cluster": by_cluster})
+
+
+@require_http_methods(["GET", "POST"])
+def cluster_review(request: HttpRequest, code: str) -> HttpResponse:
+    """Side-by-side table of a cluster's assessments; an advisor bulk-approves the submitted ones."""
+    cluster = get_cluster_for_user(request.user, code)
+    if not can_review(request.user):
+        raise Http404("review")
+    round = _chosen_round(request)
+    rollup = selectors.cluster_rollup(cluster=cluster, round=round, include_unapproved=True)
+    submitted = [
+        r.assessment.pk
+        for r in rollup.rows
+        if r.assessment and r.assessment.status == AssessmentStatus.SUBMITTED
+    ]
+    form = BulkApproveForm(request.POST or None, choices=submitted)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                count = services.assessments_bulk_approve(
+                    cluster=cluster,
+                    round=round,
+                    assessment_ids=form.cleaned_data["assessments"],
+                    by=request.user,
+                )
+                messages.success(request, _("%(count)s assessments approved.") % {"count": count})
+                return redirect(f"{reverse('cluster_review', args=[cluster.code])}?fy={round.fiscal_year}")
+            except services.WorkflowError as exc:
+                messages.error(request, exc.message)
+        else:
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return render(
+        request,
+        "readiness/cluster_review.html",
+        {
+            "cluster": cluster,
+            "round": round,
+            "rounds": selectors.rounds(),
+            "rollup": rollup,
+            "submitted": submitted,
+            "dimensions": list(Dimension),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
