@@ -51,6 +51,34 @@ def _locator_map(province, members):
     return thailand_svg(styles, label=_("Location of %(name)s") % {"name": province.name}, width="100%")
 
 
+def _readiness_summary(province) -> dict:
+    """The province page is the planner's home: what is due, the latest scores, the last changes."""
+    from readiness import charts
+    from readiness import selectors as readiness
+    from readiness.choices import Dimension
+
+    round = readiness.current_round()
+    if round is None:
+        return {}
+    # Everyone who may open the province page may see its unapproved figures (they are labelled so).
+    row = readiness.score_rows([province], round, include_unapproved=True)[0]
+    return {
+        "readiness_round": round,
+        "readiness_row": row,
+        "readiness_chart": charts.dimension_bars(
+            row.values,
+            row.previous,
+            labels={d.value: str(d.label) for d in Dimension},
+            title=_("Readiness of %(province)s, FY %(year)s")
+            % {"province": province.name, "year": round.fiscal_year},
+            previous_label=_("last round"),
+            no_data_label=_("no answer yet"),
+        ),
+        "due_items": readiness.due_items(province=province),
+        "recent_changes": readiness.recent_changes(province=province),
+    }
+
+
 @require_GET
 def province_detail(request: HttpRequest, code: str) -> HttpResponse:
     province = get_province_for_user(request.user, code)
@@ -64,6 +92,7 @@ def province_detail(request: HttpRequest, code: str) -> HttpResponse:
             "locator_map": _locator_map(province, detail["cluster_members"]),
             "map_attribution": MAP_ATTRIBUTION,
             **detail,
+            **_readiness_summary(province),
         },
     )
 

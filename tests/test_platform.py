@@ -46,6 +46,7 @@ def test_it_runs_make_run_embedded_twice_without_duplicating_data(tmp_path):
     assert db.execute("select count(*) from provinces_province").fetchone()[0] == 77
     assert db.execute("select count(*) from provinces_cluster").fetchone()[0] == 18
     assert db.execute("select count(*) from auth_user").fetchone()[0] == 4
+    assert db.execute("select count(*) from readiness_round").fetchone()[0] == 3
     assert db.execute("select role from provinces_userscope order by role").fetchall() == [
         ("admin",),
         ("advisor",),
@@ -166,3 +167,25 @@ def test_it_has_every_ui_string_of_the_code_in_the_thai_catalogue(tmp_path):
     committed = {e.msgid for e in polib.pofile(str(PO))}
     assert len(extracted) > 100
     assert sorted(extracted - committed) == []
+
+
+def test_it_loads_three_demo_rounds_with_every_province_in_various_states(reference):
+    from django.contrib.auth.models import User
+
+    from provinces.demo import demo_users_load
+    from readiness.demo import demo_readiness_load
+    from readiness.models import Assessment, Round
+
+    demo_users_load()
+    planner, advisor = User.objects.get(username="planner"), User.objects.get(username="advisor")
+    assert demo_readiness_load(planner=planner, advisor=advisor)
+    assert list(Round.objects.order_by("fiscal_year").values_list("fiscal_year", "status")) == [
+        (2568, "closed"),
+        (2569, "closed"),
+        (2570, "open"),
+    ]
+    assert Assessment.objects.filter(round__fiscal_year=2569).count() == 77
+    states = set(Assessment.objects.filter(round__fiscal_year=2570).values_list("status", flat=True))
+    assert states == {"draft", "submitted", "returned", "approved"}
+    assert not demo_readiness_load(planner=planner, advisor=advisor)  # a second run changes nothing
+    assert Assessment.objects.count() == 77 * 2 + Assessment.objects.filter(round__fiscal_year=2570).count()

@@ -8,3 +8,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 AXES_FAILURE_LIMIT = 3
+
+# Uploaded evidence goes to a throw-away folder, never into the developer's var/.
+import tempfile  # noqa: E402
+
+STORAGES["default"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": tempfile.mkdtemp(prefix="asean-test-media-")},
+}

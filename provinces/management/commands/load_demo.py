@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -14,8 +15,6 @@ class Command(BaseCommand):
             raise CommandError("Demo data and demo logins are never loaded in production.")
         with translation.override("th"):
             users = demo_users_load()
-            from django.contrib.auth.models import User
-
             created = demo_readiness_load(
                 planner=User.objects.get(username="planner"), advisor=User.objects.get(username="advisor")
             )

@@ -1,0 +1,96 @@
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import Answer, ApprovalSnapshot, Assessment, Evidence, Indicator, ReviewEvent, Round
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = ["position", "code", "dimension", "name_th", "weight"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Round)
+class RoundAdmin(SimpleHistoryAdmin):
+    list_display = ["fiscal_year", "opens_on", "closes_on", "status"]
+    list_filter = ["status"]
+    inlines = [IndicatorInline]
+    actions = ["create_next_round"]
+
+    @admin.action(description=gettext_lazy("Open the next fiscal year's round with a copy of this framework"))
+    def create_next_round(self, request, queryset):
+        for previous in queryset.order_by("-fiscal_year")[:1]:
+            # Same calendar as the copied round, one year later; the administrator adjusts dates and opens it.
+            try:
+                new = services.round_create_next(
+                    previous=previous,
+                    opens_on=previous.opens_on.replace(year=previous.opens_on.year + 1),
+                    closes_on=previous.closes_on.replace(year=previous.closes_on.year + 1)
+                    if not (previous.closes_on.month == 2 and previous.closes_on.day == 29)
+                    else previous.closes_on + dt.timedelta(days=365),
+                )
+            except services.WorkflowError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return
+            self.message_user(
+                request,
+                _(
+                    "Round FY %(year)s created in preparation with %(count)s indicators. Check the dates, then open it."
+                )
+                % {"year": new.fiscal_year, "count": new.indicators.count()},
+            )
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name_th", "dimension", "weight", "round"]
+    list_filter = ["round", "dimension"]
+    search_fields = ["code", "name_th", "name_en"]
+    fieldsets = [
+        (None, {"fields": ["round", "dimension", "code", "position", "weight"]}),
+        (gettext_lazy("Names"), {"fields": ["name_th", "name_en"]}),
+        (
+            gettext_lazy("Guidance"),
+            {"fields": ["guidance_th", "guidance_en", "target_note_th", "target_note_en"]},
+        ),
+        (gettext_lazy("Rubric (Thai)"), {"fields": [f"rubric_{i}_th" for i in range(1, 6)]}),
+        (
+            gettext_lazy("Rubric (English)"),
+            {"fields": [f"rubric_{i}_en" for i in range(1, 6)], "classes": ["collapse"]},
+        ),
+    ]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    """Read-mostly: the workflow runs through the app's pages and services, not the admin."""
+
+    list_display = ["province", "round", "status", "version", "updated_at"]
+    list_filter = ["round", "status", "province__cluster"]
+    search_fields = ["province__name_th", "province__name_en", "province__code"]
+    readonly_fields = ["province", "round", "status", "version", "submitted_at", "approved_snapshot"]
+    list_select_related = ["province", "round"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "action", "by", "at"]
+    list_filter = ["action"]
+    list_select_related = ["assessment__province", "assessment__round", "by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(Answer, SimpleHistoryAdmin)
+admin.site.register(Evidence, SimpleHistoryAdmin)
+admin.site.register(ApprovalSnapshot)
