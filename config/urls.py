@@ -9,6 +9,8 @@ admin.site.site_header = admin.site.site_title = "ASEAN Readiness Planner"
 urlpatterns = [
     path("", include("provinces.urls")),
     path("", include("readiness.urls")),
+    path("", include("strategies.urls")),
+    path("", include("briefings.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch works before login too (the login page has it).

@@ -166,7 +166,8 @@ def assessment_copy_forward(*, assessment: Assessment, by: User) -> int:
     Only into an assessment nobody has answered yet. Returns the number of answers copied."""
     _require_editable(assessment, by)
     answers = {
-        a.indicator.code: a for a in assessment.answers.select_related("indicator").select_for_update(of=("self",))
+        a.indicator.code: a
+        for a in assessment.answers.select_related("indicator").select_for_update(of=("self",))
     }
     if any(a.level is not None or a.justification for a in answers.values()):
         raise WorkflowError(_("Copying is only possible into an assessment that has no answers yet."))
@@ -206,11 +207,19 @@ def answer_save(
     *, answer: Answer, level: int | None, justification: str, expected_version: int, by: User
 ) -> Answer:
     """Save one answer. Refuses a stale save (someone saved since ``expected_version``) with StaleAnswer."""
-    assessment = Assessment.objects.select_related("round").select_for_update(of=("self",)).get(pk=answer.assessment_id)
+    assessment = (
+        Assessment.objects.select_related("round")
+        .select_for_update(of=("self",))
+        .get(pk=answer.assessment_id)
+    )
     _require_editable(assessment, by)
     if level is not None and level not in LEVELS:
         raise WorkflowError(_("The level must be between 1 and 5, or blank."))
-    current = Answer.objects.select_for_update(of=("self",)).select_related("updated_by", "indicator").get(pk=answer.pk)
+    current = (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("updated_by", "indicator")
+        .get(pk=answer.pk)
+    )
     if current.version != expected_version:
         raise StaleAnswer(current)
     justification = justification.strip()
@@ -256,7 +265,11 @@ def sanitise_filename(name: str) -> str:
 
 @transaction.atomic
 def evidence_add_file(*, answer: Answer, upload: UploadedFile, title: str, by: User) -> Evidence:
-    assessment = Assessment.objects.select_related("round").select_for_update(of=("self",)).get(pk=answer.assessment_id)
+    assessment = (
+        Assessment.objects.select_related("round")
+        .select_for_update(of=("self",))
+        .get(pk=answer.assessment_id)
+    )
     _require_editable(assessment, by)
     filename = sanitise_filename(upload.name or "")
     extension = Path(filename).suffix.lower()
@@ -294,7 +307,11 @@ def evidence_add_file(*, answer: Answer, upload: UploadedFile, title: str, by: U
 
 @transaction.atomic
 def evidence_add_link(*, answer: Answer, url: str, title: str, by: User) -> Evidence:
-    assessment = Assessment.objects.select_related("round").select_for_update(of=("self",)).get(pk=answer.assessment_id)
+    assessment = (
+        Assessment.objects.select_related("round")
+        .select_for_update(of=("self",))
+        .get(pk=answer.assessment_id)
+    )
     _require_editable(assessment, by)
     if not re.match(r"^https?://[^\s/$.?#].[^\s]*$", url, flags=re.I):
         raise WorkflowError(_("A link must start with http:// or https://."))
@@ -310,7 +327,9 @@ def evidence_add_link(*, answer: Answer, url: str, title: str, by: User) -> Evid
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, by: User) -> None:
     assessment = (
-        Assessment.objects.select_related("round").select_for_update(of=("self",)).get(pk=evidence.answer.assessment_id)
+        Assessment.objects.select_related("round")
+        .select_for_update(of=("self",))
+        .get(pk=evidence.answer.assessment_id)
     )
     _require_editable(assessment, by)
     # The stored file stays: the history and approved snapshots still refer to it.
@@ -323,7 +342,11 @@ def evidence_delete(*, evidence: Evidence, by: User) -> None:
 
 
 def _locked(assessment: Assessment) -> Assessment:
-    return Assessment.objects.select_related("round", "province").select_for_update(of=("self",)).get(pk=assessment.pk)
+    return (
+        Assessment.objects.select_related("round", "province")
+        .select_for_update(of=("self",))
+        .get(pk=assessment.pk)
+    )
 
 
 @transaction.atomic

@@ -1,1 +1,475 @@
-"""Models of this app arrive with its issue; the app is registered so that URLs and migrations have a home."""
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from provinces.models import Cluster, Province
+from readiness.models import Indicator
+
+from .choices import (
+    Axis,
+    EffectSource,
+    FundingSource,
+    Pillar,
+    ProjectStatus,
+    ReviewKind,
+    StrategyStatus,
+    WorkArea,
+)
+from .matrix import QUADRANT_CHOICES, QUADRANTS, quadrant_of
+
+MAX_BUDGET = 10**12  # one trillion baht: anything above is a typing error
+
+
+def _english() -> bool:
+    return (get_language() or "th").startswith("en")
+
+
+class Criterion(models.Model):
+    """One item of the checklist that scores an axis of the matrix (0–4 each). Administrators edit them;
+    an axis's effect is the weighted sum of its active criteria scaled to 0–100."""
+
+    axis = models.CharField(_("axis"), max_length=10, choices=Axis.choices)
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name_th = models.CharField(_("Thai name"), max_length=300)
+    name_en = models.CharField(_("English name"), max_length=300)
+    help_th = models.TextField(_("what scores high (Thai)"), blank=True)
+    help_en = models.TextField(_("what scores high (English)"), blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=4, decimal_places=2, default=1)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("matrix criterion")
+        verbose_name_plural = _("matrix criteria")
+        ordering = ["axis", "position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gt=0, weight__lte=10),
+                name="criterion_weight_positive",
+                violation_error_message=_("A criterion's weight is above 0 and at most 10."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.name_en if _english() and self.name_en else self.name_th
+
+    @property
+    def help(self) -> str:
+        return self.help_en if _english() and self.help_en else self.help_th
+
+
+class Strategy(models.Model):
+    """A strategy of a province or of a provincial cluster (exactly one owner) for a fiscal year, placed on the
+    ก ข ค ง matrix by its two effects. Effects come from the criteria checklist, or are entered directly by an
+    import (and shown so). An advisor may override the quadrant, with a reason; the override can be withdrawn."""
+
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="strategies",
+    )
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("provincial cluster"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="strategies",
+    )  # fmt: skip
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"))
+    external_ref = models.CharField(_("reference in the office's own plan"), max_length=50, blank=True)
+    title_th = models.CharField(_("title (Thai)"), max_length=500)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
+    summary_th = models.TextField(_("summary (Thai)"), blank=True, max_length=10000)
+    summary_en = models.TextField(_("summary (English)"), blank=True, max_length=10000)
+    work_area = models.CharField(_("work area"), max_length=20, choices=WorkArea.choices)
+    pillar = models.CharField(_("ASEAN pillar"), max_length=20, choices=Pillar.choices)
+    builds_place = models.BooleanField(_("builds Place"), default=False)
+    builds_product = models.BooleanField(_("builds Product"), default=False)
+    builds_people = models.BooleanField(_("builds People"), default=False)
+    indicators = models.ManyToManyField(
+        Indicator, verbose_name=_("readiness indicators it builds"), blank=True, related_name="strategies"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=StrategyStatus.choices, default=StrategyStatus.DRAFT
+    )
+    previous = models.ForeignKey(
+        "self", verbose_name=_("carried forward from"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="carried_forward",
+    )  # fmt: skip
+    asean_effect = models.FloatField(_("effect on ASEAN goals (0–100)"), default=0)
+    national_effect = models.FloatField(_("effect on the national interest (0–100)"), default=0)
+    effect_source = models.CharField(
+        _("source of the effects"),
+        max_length=10,
+        choices=EffectSource.choices,
+        default=EffectSource.CHECKLIST,
+    )
+    override_quadrant = models.CharField(
+        _("quadrant set by the advisor"), max_length=1, choices=QUADRANT_CHOICES, blank=True
+    )
+    override_reason = models.TextField(_("reason for the override"), blank=True, max_length=5000)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("overridden by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    override_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[indicators], excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+        ordering = ["-fiscal_year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(province__isnull=False, cluster__isnull=True)
+                | Q(province__isnull=True, cluster__isnull=False),
+                name="strategy_owned_by_province_xor_cluster",
+                violation_error_message=_("A strategy belongs to exactly one province or one cluster."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    asean_effect__gte=0,
+                    asean_effect__lte=100,
+                    national_effect__gte=0,
+                    national_effect__lte=100,
+                ),
+                name="strategy_effects_0_to_100",
+                violation_error_message=_("Effects are between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__gte=2550, fiscal_year__lte=2700),
+                name="strategy_fiscal_year_is_be",
+                violation_error_message=_("The fiscal year is a Buddhist Era year, e.g. 2570."),
+            ),
+            models.CheckConstraint(
+                condition=Q(override_quadrant="") | ~Q(override_reason=""),
+                name="strategy_override_has_reason",
+                violation_error_message=_("An override needs a reason."),
+            ),
+            models.UniqueConstraint(
+                fields=["province", "external_ref", "fiscal_year"],
+                condition=Q(province__isnull=False) & ~Q(external_ref=""),
+                name="strategy_ref_unique_per_province_year",
+                violation_error_message=_(
+                    "This reference is already used by the province in this fiscal year."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["cluster", "external_ref", "fiscal_year"],
+                condition=Q(cluster__isnull=False) & ~Q(external_ref=""),
+                name="strategy_ref_unique_per_cluster_year",
+                violation_error_message=_(
+                    "This reference is already used by the cluster in this fiscal year."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fiscal_year", "cluster"]),
+            models.Index(fields=["fiscal_year", "province"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_en if _english() and self.title_en else self.title_th
+
+    @property
+    def summary(self) -> str:
+        return self.summary_en if _english() and self.summary_en else self.summary_th
+
+    @property
+    def owner(self) -> Province | Cluster:
+        return self.province or self.cluster
+
+    @property
+    def computed_quadrant(self) -> str:
+        return quadrant_of(self.asean_effect, self.national_effect)
+
+    @property
+    def quadrant(self) -> str:
+        """The quadrant shown everywhere: the advisor's override if any, else the computed one."""
+        return self.override_quadrant or self.computed_quadrant
+
+    @property
+    def quadrant_meaning(self) -> str:
+        return QUADRANTS[self.quadrant].meaning
+
+    @property
+    def is_editable_status(self) -> bool:
+        return self.status in (StrategyStatus.DRAFT, StrategyStatus.RETURNED)
+
+    @property
+    def dimensions(self) -> list[str]:
+        return [d for d in ("place", "product", "people") if getattr(self, f"builds_{d}")]
+
+    @property
+    def status_choice(self) -> StrategyStatus:
+        return StrategyStatus(self.status)
+
+    @property
+    def pillar_choice(self) -> Pillar:
+        return Pillar(self.pillar)
+
+    @property
+    def work_area_choice(self) -> WorkArea:
+        return WorkArea(self.work_area)
+
+
+class CriterionScore(models.Model):
+    """How strongly a strategy meets one checklist criterion: 0 (not at all) to 4 (fully)."""
+
+    strategy = models.ForeignKey(
+        Strategy, verbose_name=_("strategy"), on_delete=models.CASCADE, related_name="criterion_scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.PositiveSmallIntegerField(_("score (0–4)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("criterion score")
+        verbose_name_plural = _("criterion scores")
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "criterion"], name="criterion_score_unique"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0, value__lte=4),
+                name="criterion_score_0_to_4",
+                violation_error_message=_("A criterion is scored from 0 to 4."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}={self.value}"
+
+
+class StrategyReview(models.Model):
+    """One entry of a strategy's review thread: a comment (optionally a reply), or a decision —
+    proposed, endorsed, returned, an override or its withdrawal, a status change."""
+
+    strategy = models.ForeignKey(
+        Strategy, verbose_name=_("strategy"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReviewKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("text"), blank=True, max_length=5000)
+    reply_to = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("strategy review entry")
+        verbose_name_plural = _("strategy review entries")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.strategy_id} {self.kind}"
+
+    @property
+    def kind_choice(self) -> ReviewKind:
+        return ReviewKind(self.kind)
+
+
+class Project(models.Model):
+    """A project under a strategy: who leads it, with whom, how much it costs and from which source, when,
+    where it runs or who benefits, and how far it has come against its KPI."""
+
+    strategy = models.ForeignKey(
+        Strategy, verbose_name=_("strategy"), on_delete=models.CASCADE, related_name="projects"
+    )
+    title_th = models.CharField(_("title (Thai)"), max_length=500)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
+    lead_agency = models.CharField(_("lead agency"), max_length=300)
+    partners = models.JSONField(_("partner sectors"), default=list, blank=True)
+    budget = models.DecimalField(_("budget (baht)"), max_digits=15, decimal_places=2)
+    funding_source = models.CharField(_("funding source"), max_length=20, choices=FundingSource.choices)
+    start_fy = models.PositiveSmallIntegerField(_("start fiscal year"))
+    end_fy = models.PositiveSmallIntegerField(_("end fiscal year"))
+    provinces = models.ManyToManyField(
+        Province, verbose_name=_("provinces where it runs or that benefit"), related_name="projects"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    kpi = models.CharField(_("KPI"), max_length=300, blank=True)
+    kpi_target = models.DecimalField(_("KPI target"), max_digits=15, decimal_places=2, null=True, blank=True)
+    kpi_actual = models.DecimalField(_("KPI actual"), max_digits=15, decimal_places=2, null=True, blank=True)
+    kpi_unit = models.CharField(_("KPI unit"), max_length=50, blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[provinces], excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget__gte=0, budget__lte=MAX_BUDGET),
+                name="project_budget_0_to_1_trillion",
+                violation_error_message=_("A budget is between 0 and 1 trillion baht."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_fy__gte=F("start_fy")),
+                name="project_ends_after_it_starts",
+                violation_error_message=_("A project cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100),
+                name="project_progress_0_to_100",
+                violation_error_message=_("Progress is between 0 and 100 per cent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_en if _english() and self.title_en else self.title_th
+
+    @property
+    def status_choice(self) -> ProjectStatus:
+        return ProjectStatus(self.status)
+
+    @property
+    def funding_choice(self) -> FundingSource:
+        return FundingSource(self.funding_source)
+
+
+class ProgressNote(models.Model):
+    """A dated note on a project's progress."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="notes"
+    )
+    on = models.DateField(_("date"))
+    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    note = models.TextField(_("note"), max_length=5000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        ordering = ["-on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100),
+                name="progress_note_0_to_100",
+                violation_error_message=_("Progress is between 0 and 100 per cent."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.progress}%"
+
+
+# --- decision support (issue 7): overlap decisions and budget envelopes ---------------------------------
+
+
+class OverlapVerdict(models.TextChoices):
+    MERGED = "merged", _("merged into a cluster strategy")
+    NOT_OVERLAP = "not_overlap", _("not an overlap")
+
+
+class OverlapDecision(models.Model):
+    """What a cluster secretariat or an advisor decided about two strategies the overlap finder put together.
+    Remembered per pair (the lower id first), so that a decided pair is never reported again."""
+
+    strategy_a = models.ForeignKey(
+        Strategy, verbose_name=_("strategy"), on_delete=models.CASCADE, related_name="+"
+    )
+    strategy_b = models.ForeignKey(
+        Strategy, verbose_name=_("other strategy"), on_delete=models.CASCADE, related_name="+"
+    )
+    decision = models.CharField(_("decision"), max_length=12, choices=OverlapVerdict.choices)
+    merged_into = models.ForeignKey(
+        Strategy, verbose_name=_("merged into"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="merged_from",
+    )  # fmt: skip
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("overlap decision")
+        verbose_name_plural = _("overlap decisions")
+        ordering = ["-at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy_a", "strategy_b"], name="overlap_decision_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(strategy_a__lt=F("strategy_b")), name="overlap_decision_pair_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="merged", merged_into__isnull=False)
+                | Q(decision="not_overlap", merged_into__isnull=True),
+                name="overlap_decision_merge_names_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy_a_id}–{self.strategy_b_id} {self.decision}"
+
+    @property
+    def verdict(self) -> OverlapVerdict:
+        return OverlapVerdict(self.decision)
+
+
+class BudgetEnvelope(models.Model):
+    """A province's annual development budget envelope (งบพัฒนาจังหวัด), in baht: what one province can fund
+    in a fiscal year. Administrators maintain it; the budget-reach check compares projects against it."""
+
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.CASCADE, related_name="budget_envelopes"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"))
+    amount = models.DecimalField(_("amount (baht)"), max_digits=15, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget envelope")
+        verbose_name_plural = _("budget envelopes")
+        ordering = ["-fiscal_year", "province__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "fiscal_year"], name="budget_envelope_unique_year"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, amount__lte=MAX_BUDGET), name="budget_envelope_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__gte=2550, fiscal_year__lte=2700),
+                name="budget_envelope_fiscal_year_is_be",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.fiscal_year}: {self.amount}"

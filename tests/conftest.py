@@ -69,6 +69,19 @@ def reference(db):
 
     if not Province.objects.exists():
         reference_data_load()
+    _restore_migration_data()
+
+
+def _restore_migration_data():
+    """Rows that data migrations create (the matrix criteria) are gone after a transactional test's flush."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from strategies.models import Criterion
+
+    if not Criterion.objects.exists():
+        import_module("strategies.migrations.0002_default_criteria").create(apps, None)
 
 
 def _make_user(username, role, province=None, cluster=None, **extra):

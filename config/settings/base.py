@@ -192,3 +192,24 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "asean2570")
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# PDF briefings (briefings app). One render's time limits (Celery kills the render at the hard limit); the
+# sweep fails or re-queues a job left "running" past the hard limit plus a margin (its worker died), and,
+# with a broker, one that no worker took up within the queue timeout.
+BRIEFING_SOFT_TIME_LIMIT = int(os.environ.get("BRIEFING_SOFT_TIME_LIMIT", "90"))
+BRIEFING_TIME_LIMIT = int(os.environ.get("BRIEFING_TIME_LIMIT", "120"))
+BRIEFING_SWEEP_MARGIN = 30
+BRIEFING_MAX_ATTEMPTS = 2
+BRIEFING_QUEUE_TIMEOUT = int(os.environ.get("BRIEFING_QUEUE_TIMEOUT", "1800"))
+CELERY_BEAT_SCHEDULE = {
+    "briefings-sweep": {"task": "briefings.sweep", "schedule": 60.0},
+}
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}  # one INFO line per page otherwise
+
+# Decision support (strategies/decision, docs/decision-support.md). The overlap threshold was tuned on the
+# labelled set in tests/strategies/data/overlap_set.py (README: precision and recall per threshold).
+OVERLAP_THRESHOLD = float(os.environ.get("OVERLAP_THRESHOLD", "0.30"))  # 0–1 similarity of two strategies
+BUDGET_REACH_SHARE = float(os.environ.get("BUDGET_REACH_SHARE", "0.5"))  # of the owner's annual envelope
+BUDGET_REACH_ABSOLUTE = int(os.environ.get("BUDGET_REACH_ABSOLUTE", "0")) or None  # baht; unset: share only
+PPP_THRESHOLD = 5_000_000_000  # baht: the project size from which Thailand's PPP Act applies
+GAP_THRESHOLD = float(os.environ.get("GAP_THRESHOLD", "50"))  # readiness below this (0–100) is a gap

@@ -14,5 +14,5 @@ import tempfile  # noqa: E402
 
 STORAGES["default"] = {  # noqa: F405
     "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": tempfile.mkdtemp(prefix="asean-test-media-")},
+    "OPTIONS": {"location": os.environ.get("APP_MEDIA_DIR") or tempfile.mkdtemp(prefix="asean-test-media-")},  # noqa: F405 (APP_MEDIA_DIR: shared with a Celery worker a test starts)
 }

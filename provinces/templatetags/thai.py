@@ -55,3 +55,11 @@ def fiscal_year(value: dt.date | dt.datetime | None) -> str:
 @register.filter
 def baht(value) -> str:
     return thai.format_baht(value, _language())
+
+
+@register.filter
+def who(user) -> str:
+    """A person's name for "who did it": full name, else username, else an en dash (system or deleted user)."""
+    if user is None:
+        return "–"
+    return user.get_full_name() or user.username

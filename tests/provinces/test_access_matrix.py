@@ -66,6 +66,52 @@ EXPECTED = {
     ("assessment_return", ("{udon}",)): row(LOGIN, 404, 404, 404, 403, 200, 403),
     ("evidence_download", ("{cm_file}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
     ("evidence_delete", ("{cm_file}",)): POST_ONLY,
+    # --- strategies ({cm_s}: Chiang Mai's, {nup1_s}: N-UP1's own, {udon_s}: Udon Thani's; {cm_p}: a project of {cm_s})
+    ("strategy_list", ()): ALL_OK,
+    ("strategy_create", ()): row(LOGIN, 200, 200, 200, 200, 404, 200),
+    ("strategy_review_queue", ()): row(LOGIN, 404, 404, 404, 404, 200, 404),
+    ("matrix_national", ()): row(LOGIN, 404, 404, 404, 404, 200, 200),
+    ("matrix_cluster", ("N-UP1",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("matrix_cluster", ("NE-UP1",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
+    ("matrix_province", ("TH-50",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
+    ("strategy_detail", ("{cm_s}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
+    ("strategy_detail", ("{nup1_s}",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("strategy_detail", ("{udon_s}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
+    ("strategy_edit", ("{cm_s}",)): row(LOGIN, 200, 404, 403, 404, 403, 200),
+    ("strategy_edit", ("{nup1_s}",)): row(LOGIN, 403, 403, 200, 404, 403, 200),
+    ("strategy_override", ("{cm_s}",)): row(LOGIN, 403, 404, 403, 404, 200, 403),
+    ("project_create", ("{cm_s}",)): row(LOGIN, 200, 404, 403, 404, 403, 200),
+    ("project_edit", ("{cm_p}",)): row(LOGIN, 200, 404, 403, 404, 403, 200),
+    ("strategy_propose", ("{cm_s}",)): POST_ONLY,
+    ("strategy_endorse", ("{cm_s}",)): POST_ONLY,
+    ("strategy_return", ("{cm_s}",)): POST_ONLY,
+    ("strategy_set_status", ("{cm_s}",)): POST_ONLY,
+    ("strategy_comment", ("{cm_s}",)): POST_ONLY,
+    ("strategy_carry_forward", ("{cm_s}",)): POST_ONLY,
+    ("strategy_override_withdraw", ("{cm_s}",)): POST_ONLY,
+    ("project_progress", ("{cm_p}",)): POST_ONLY,
+    ("strategy_import", ()): row(LOGIN, 404, 404, 200, 200, 404, 200),
+    # --- decision support (issue 7): the cluster tab for whoever sees the cluster; deciding is POST only
+    # (its 403 for a planner and 404 for outsiders: tests/strategies/test_decision_views.py)
+    ("decision_national", ()): row(LOGIN, 404, 404, 404, 404, 200, 200),
+    ("decision_cluster", ("N-UP1",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("decision_cluster", ("NE-UP1",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
+    ("decision_cluster", ("XX-1",)): row(LOGIN, 404, 404, 404, 404, 404, 404),
+    ("decision_overlap_decide", ("N-UP1",)): POST_ONLY,
+    # --- briefings ({nup1_b}: an N-UP1 briefing, {nup1_draft_b}: one with unapproved figures, {cm_b}: Chiang
+    # Mai's, {nat_b}: the national one; all done, with their file)
+    ("briefing_list", ()): ALL_OK,
+    ("briefing_detail", ("{nup1_b}",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("briefing_detail", ("{nup1_draft_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
+    ("briefing_detail", ("{cm_b}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
+    ("briefing_detail", ("{nat_b}",)): row(LOGIN, 404, 404, 404, 404, 200, 200),
+    ("briefing_status", ("{nup1_b}",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("briefing_status", ("{nat_b}",)): row(LOGIN, 404, 404, 404, 404, 200, 200),
+    ("briefing_download", ("{nup1_b}",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("briefing_download", ("{nup1_draft_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
+    ("briefing_download", ("{cm_b}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
+    ("briefing_download", ("{nat_b}",)): row(LOGIN, 404, 404, 404, 404, 200, 200),
+    ("briefing_retry", ("{nup1_b}",)): POST_ONLY,
     # Django's admin: its own views are guarded by admin_view; the index stands for them all.
     ("admin:index", ()): row(302, 302, 302, 302, 302, 302, 200),
 }
@@ -110,7 +156,47 @@ def world(cast, round_2570, planner, secretariat_other):
     answer = cm.answers.order_by("indicator__position").first()
     upload = SimpleUploadedFile("รายงาน.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     evidence = services.evidence_add_file(answer=answer, upload=upload, title="", by=planner)
-    return {"cm": cm.pk, "udon": udon.pk, "cm_answer": answer.pk, "cm_file": evidence.pk}
+    from decimal import Decimal
+
+    from strategies import services as strategy_services
+
+    def strategy(owner, by):
+        data = strategy_services.StrategyData(title_th="ยุทธศาสตร์", work_area="development", pillar="economic")
+        return strategy_services.strategy_create(owner=owner, fiscal_year=2570, data=data, scores={}, by=by)
+
+    cm_s = strategy(planner.scope.province, planner)
+    nup1_s = strategy(cast["secretariat"].scope.cluster, cast["secretariat"])
+    udon_s = strategy(Province.objects.get(code="TH-41"), cast["admin"])
+    cm_p = strategy_services.project_save(
+        strategy=cm_s,
+        data=strategy_services.ProjectData(
+            title_th="โครงการ",
+            lead_agency="จังหวัด",
+            budget=Decimal(1),
+            funding_source="provincial",
+            start_fy=2570,
+            end_fy=2570,
+        ),
+        by=planner,
+    )
+    from django.core.files.base import ContentFile
+
+    from briefings.models import Briefing
+
+    def briefing(kind, subject, **extra):
+        b = Briefing(
+            kind=kind, subject=subject, fiscal_year=2570, status="done", requested_by=cast["admin"], **extra
+        )
+        b.file.save("b.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+        b.save()
+        return b.pk
+
+    return {
+        "nup1_b": briefing("cluster", "N-UP1"), "nup1_draft_b": briefing("cluster", "N-UP1", includes_unapproved=True),
+        "cm_b": briefing("province", "TH-50"), "nat_b": briefing("national", "TH"),
+        "cm": cm.pk, "udon": udon.pk, "cm_answer": answer.pk, "cm_file": evidence.pk,
+        "cm_s": cm_s.pk, "nup1_s": nup1_s.pk, "udon_s": udon_s.pk, "cm_p": cm_p.pk,
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(("name", "args"), list(EXPECTED))

@@ -5,6 +5,8 @@ from django.utils import translation
 
 from provinces.demo import demo_users_load
 from readiness.demo import demo_readiness_load
+from strategies.decision.demo import demo_decision_load
+from strategies.demo import demo_strategies_load
 
 
 class Command(BaseCommand):
@@ -15,12 +17,18 @@ class Command(BaseCommand):
             raise CommandError("Demo data and demo logins are never loaded in production.")
         with translation.override("th"):
             users = demo_users_load()
-            created = demo_readiness_load(
-                planner=User.objects.get(username="planner"), advisor=User.objects.get(username="advisor")
+            cast = {
+                u.username: u for u in User.objects.filter(username__in=["planner", "secretariat", "advisor"])
+            }
+            readiness = demo_readiness_load(planner=cast["planner"], advisor=cast["advisor"])
+            strategies = demo_strategies_load(
+                planner=cast["planner"], secretariat=cast["secretariat"], advisor=cast["advisor"]
             )
+            demo_decision_load(planner=cast["planner"], secretariat=cast["secretariat"])
         self.stdout.write(
-            "Readiness demo data: " + ("created FY 2568–2570" if created else "already present")
+            "Readiness demo data: " + ("created FY 2568–2570" if readiness else "already present")
         )
+        self.stdout.write("Strategy demo data: " + ("created" if strategies else "already present"))
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD})")
         for username, role, unit in users:

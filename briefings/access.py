@@ -1,0 +1,128 @@
+"""Who may request, see and download briefings. Out of scope → 404, as everywhere in the product.
+
+* A briefing may be requested by anyone who may see its subject: a province (visible province), a cluster
+  (visible cluster), or the whole country (advisors and administrators only).
+* A briefing job — its page, its live status and its file — is visible to the users who may see its
+  subject, whoever requested it: a meeting's paper is shared within the unit.
+* Figures not yet approved follow the readiness pages' rule: everyone who may open a province sees its own
+  unapproved figures, but a cluster's unapproved figures are for its secretariat and the ministry only
+  (never for a planner, who must not see other provinces' drafts). So a cluster briefing that includes
+  unapproved figures can only be requested, and is only visible, to them.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import get_language, gettext
+
+from provinces.access import is_nationwide, role_of, scope_of, visible_clusters, visible_provinces
+from provinces.choices import Role
+from provinces.models import Cluster, Province
+
+from .choices import NATIONAL_SUBJECT, BriefingKind
+from .models import Briefing
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a briefing is about, resolved: the kind, the code, and the province or cluster (None: nation)."""
+
+    kind: str
+    code: str
+    unit: Province | Cluster | None
+
+    @property
+    def name(self) -> str:
+        """The subject's name in the active language."""
+        if self.unit is not None:
+            return self.unit.name
+        return gettext("Thailand (whole country)")
+
+
+def _resolve(
+    kind: str, code: str, provinces: QuerySet[Province], clusters: QuerySet[Cluster]
+) -> Subject | None:
+    code = (code or "").strip().upper()
+    if kind == BriefingKind.PROVINCE:
+        unit = provinces.select_related("cluster").filter(code=code).first()
+        return Subject(kind, code, unit) if unit else None
+    if kind == BriefingKind.CLUSTER:
+        unit = clusters.select_related("lead_province").filter(code=code).first()
+        return Subject(kind, code, unit) if unit else None
+    if kind == BriefingKind.NATIONAL and code == NATIONAL_SUBJECT:
+        return Subject(kind, code, None)
+    return None
+
+
+def subject_of(kind: str, code: str) -> Subject | None:
+    """The subject regardless of who asks (workers and the command line), or None if it does not exist."""
+    return _resolve(kind, code, Province.objects.all(), Cluster.objects.all())
+
+
+def subject_for_user(user: User | AnonymousUser, kind: str, code: str) -> Subject | None:
+    """The subject if it exists and the user may see it (and so request a briefing on it)."""
+    if kind == BriefingKind.NATIONAL and not is_nationwide(user):
+        return None
+    return _resolve(kind, code, visible_provinces(user), visible_clusters(user))
+
+
+def get_subject_for_user(user: User | AnonymousUser, kind: str, code: str) -> Subject:
+    subject = subject_for_user(user, kind, code)
+    if subject is None:
+        raise Http404("briefing subject")
+    return subject
+
+
+def may_include_unapproved(user: User | AnonymousUser, subject: Subject) -> bool:
+    """May this user have figures not yet approved printed in a briefing on this subject?"""
+    if is_nationwide(user):
+        return True
+    if subject.kind == BriefingKind.PROVINCE:
+        # The province page shows its unapproved figures (labelled) to everyone who may open it.
+        return subject_for_user(user, subject.kind, subject.code) is not None
+    if subject.kind == BriefingKind.CLUSTER:
+        scope = scope_of(user)
+        return role_of(user) == Role.SECRETARIAT and scope.cluster_id == subject.unit.pk
+    return False
+
+
+def visible_briefings(user: User | AnonymousUser) -> QuerySet[Briefing]:
+    """Briefings on subjects the user may see (see the module docstring for unapproved figures)."""
+    if not user.is_authenticated:
+        return Briefing.objects.none()
+    if is_nationwide(user):
+        return Briefing.objects.all()
+    provinces = visible_provinces(user).values("code")
+    clusters = Q(kind=BriefingKind.CLUSTER, subject__in=visible_clusters(user).values("code"))
+    if role_of(user) != Role.SECRETARIAT:
+        clusters &= Q(includes_unapproved=False)
+    return Briefing.objects.filter(Q(kind=BriefingKind.PROVINCE, subject__in=provinces) | clusters)
+
+
+def get_briefing_for_user(user: User | AnonymousUser, pk: int) -> Briefing:
+    """The briefing if the user may see it; 404 otherwise (unknown or out of scope)."""
+    briefing = visible_briefings(user).select_related("requested_by").filter(pk=pk).first()
+    if briefing is None:
+        raise Http404("briefing")
+    return briefing
+
+
+def may_see(user: User | AnonymousUser, briefing: Briefing) -> bool:
+    return visible_briefings(user).filter(pk=briefing.pk).exists()
+
+
+def subject_options(user: User | AnonymousUser) -> list[tuple[str, list[Subject]]]:
+    """The subjects a user may request, grouped for the form: (group label, subjects). Three queries."""
+    groups: list[tuple[str, list[Subject]]] = []
+    if is_nationwide(user):
+        groups.append((gettext("Whole country"), [Subject(BriefingKind.NATIONAL, NATIONAL_SUBJECT, None)]))
+    clusters = [Subject(BriefingKind.CLUSTER, c.code, c) for c in visible_clusters(user).order_by("code")]
+    if clusters:
+        groups.append((gettext("Clusters"), clusters))
+    order = "name_en" if (get_language() or "th").startswith("en") else "name_th"
+    provinces = [Subject(BriefingKind.PROVINCE, p.code, p) for p in visible_provinces(user).order_by(order)]
+    if provinces:
+        groups.append((gettext("Provinces"), provinces))
+    return groups

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Briefing
+
+
+@admin.register(Briefing)
+class BriefingAdmin(admin.ModelAdmin):
+    """Jobs are made by the request form and the workers; administrators watch them and may delete them.
+    The file is linked through the download view (access-checked), never through a media URL."""
+
+    list_display = ["pk", "kind", "subject", "fiscal_year", "language", "status", "requested_by", "queued_at",
+                    "render_seconds", "pages"]  # fmt: skip
+    list_filter = ["status", "kind", "language", "fiscal_year", "includes_unapproved"]
+    search_fields = ["subject", "requested_by__username"]
+    date_hierarchy = "queued_at"
+    exclude = ["file"]
+    readonly_fields = [f.name for f in Briefing._meta.fields if f.name != "file"] + ["download"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, obj: Briefing):
+        if not obj.is_done:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("briefing_download", args=[obj.pk]), obj.download_name
+        )

@@ -1,0 +1,565 @@
+"""What goes into a briefing: the data, gathered once, and the sections built from it.
+
+A document is a list of sections. Each section comes from one *section builder* — a function
+``(BriefingData) -> Section | None`` listed in SECTION_BUILDERS, in document order. A builder returns
+None when it has nothing to show (no cluster for Bangkok, nothing changed since approval, ...), so a section
+appears only when its data exists. A later issue adds its section (strategies, projects, decision support)
+by writing one builder and one template and inserting the builder in the list: the cover, the contents,
+the numbering, the running header and the draft watermark follow by themselves.
+
+Gathering costs a fixed number of queries, however many provinces, answers or changes there are (a test
+counts them); every chart is drawn here, once per document, and the templates only place it.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db.models import Prefetch
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from readiness import charts
+from readiness import selectors as readiness
+from readiness.choices import AssessmentStatus, Dimension
+from readiness.models import Answer, Evidence, Round
+from readiness.selectors import KEYS, NationalRow, Rollup, ScoreRow, spread
+from strategies.charts import strategy_matrix
+from strategies.matrix import QUADRANTS
+from strategies.selectors import BriefingStrategies, briefing_strategies
+
+from .access import Subject, subject_of
+from .choices import BriefingKind
+from .printed_charts import printable
+
+
+class BriefingDataError(Exception):
+    """The briefing cannot be made from the data (unknown subject, no such round). The message is for users."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class BriefingSpec:
+    """What to render: the same five facts whether a job, a test or the command line asks."""
+
+    kind: str
+    subject: str
+    fiscal_year: int
+    language: str = "th"
+    include_unapproved: bool = False
+
+    @classmethod
+    def of(cls, briefing) -> "BriefingSpec":
+        return cls(
+            kind=briefing.kind,
+            subject=briefing.subject,
+            fiscal_year=briefing.fiscal_year,
+            language=briefing.language,
+            include_unapproved=briefing.includes_unapproved,
+        )
+
+
+@dataclass
+class TocEntry:
+    anchor: str
+    title: str
+
+
+@dataclass
+class Section:
+    """One numbered part of the document, rendered by ``template`` with ``context`` (plus ``section``)."""
+
+    key: str
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    entries: list[TocEntry] = field(default_factory=list)  # sub-headings listed in the contents
+    appendix: bool = False
+    number: str = ""  # given by build(): 1, 2, ... and ก, ข, ... for appendices
+
+    @property
+    def anchor(self) -> str:
+        return f"sec-{self.key}"
+
+
+@dataclass
+class BriefingData:
+    """Everything the builders read, gathered once. ``rollup`` holds the subject's provinces (one for a
+    province briefing, the members for a cluster, all 77 for the nation); ``national`` the cluster rows of a
+    national briefing."""
+
+    spec: BriefingSpec
+    subject: Subject
+    round: Round
+    previous_round: Round | None
+    rollup: Rollup
+    national: list[NationalRow] = field(default_factory=list)
+    strategies: "BriefingStrategies | None" = None
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    @property
+    def include_unapproved(self) -> bool:
+        return self.spec.include_unapproved
+
+
+@dataclass
+class Document:
+    spec: BriefingSpec
+    subject: Subject
+    subject_name: str
+    round: Round
+    previous_round: Round | None
+    generated_at: dt.datetime
+    sections: list[Section]
+    is_draft: bool
+    member_names: list[str]
+    shows_map: bool = False  # a page with the map must print MAP_ATTRIBUTION in its footer
+
+
+# --- shared helpers -------------------------------------------------------------------------------
+
+
+def dimension_labels() -> dict[str, str]:
+    return {d.value: str(d.label) for d in Dimension}
+
+
+def _no_data_label(data: BriefingData) -> str:
+    return _("no answer yet") if data.include_unapproved else _("no approved data")
+
+
+def _rollup_of(rows: list[ScoreRow]) -> Rollup:
+    return Rollup(
+        rows=rows,
+        spreads={k: spread(rows, k) for k in KEYS},
+        previous_spreads={k: spread(rows, k, previous=True) for k in KEYS},
+    )
+
+
+# Printed widths of the charts (mm). The text column of an A4 page is 160 mm wide (see print.css).
+FULL, WIDE, PROFILE = 160, 145, 125
+
+
+def _spread_chart(rows: list[ScoreRow], title: str, no_data_label: str, width_mm: float = FULL) -> SafeString:
+    svg = charts.cluster_spread(
+        [{"code": r.province.code, "name": r.province.name, "values": r.values} for r in rows],
+        labels=dimension_labels(),
+        title=title,
+        mean_label=_("mean"),
+        no_data_label=no_data_label,
+    )
+    return printable(svg, width_mm=width_mm)
+
+
+def _bars_chart(row: ScoreRow, data: BriefingData, width_mm: float = PROFILE) -> SafeString:
+    svg = charts.dimension_bars(
+        row.values,
+        row.previous,
+        labels=dimension_labels(),
+        title=_("Readiness of %(province)s, FY %(year)s")
+        % {"province": row.province.name, "year": data.round.fiscal_year},
+        previous_label=_("last round"),
+        no_data_label=_no_data_label(data),
+    )
+    return printable(svg, width_mm=width_mm)
+
+
+@dataclass
+class KeyFigure:
+    """One line of a key-figures table: a dimension (or overall) across the provinces in view."""
+
+    key: str
+    label: str
+    spread: object  # readiness.selectors.Spread
+    previous_mean: float | None
+    change: float | None
+
+
+def _key_figures(rollup: Rollup) -> list[KeyFigure]:
+    labels = {**dimension_labels(), "overall": _("Overall")}
+    return [
+        KeyFigure(
+            key=k,
+            label=labels[k],
+            spread=rollup.spreads[k],
+            previous_mean=rollup.previous_spreads[k].mean,
+            change=rollup.change(k),
+        )
+        for k in KEYS
+    ]
+
+
+# --- section builders -------------------------------------------------------------------------------
+
+
+def readiness_section(data: BriefingData) -> Section | None:
+    """Place / Product / People with last year's values, completeness, review status and the spread."""
+    rollup = data.rollup
+    year = data.round.fiscal_year
+    context: dict = {
+        "rollup": rollup,
+        "figures": _key_figures(rollup),
+        "dimensions": list(Dimension),
+        "approved": rollup.approved_count,
+        "total": len(rollup.rows),
+    }
+    if data.kind == BriefingKind.PROVINCE:
+        row = rollup.rows[0]
+        context |= {"row": row, "chart": _bars_chart(row, data, WIDE)}
+        template = "briefings/pdf/readiness_province.html"
+    elif data.kind == BriefingKind.CLUSTER:
+        title = _("%(cluster)s, FY %(year)s") % {"cluster": data.subject.name, "year": year}
+        context["chart"] = _spread_chart(rollup.rows, title, _no_data_label(data), WIDE)
+        template = "briefings/pdf/readiness_cluster.html"
+    else:
+        context |= {
+            "clusters": data.national,
+            "chart": _spread_chart(
+                rollup.rows, _("All provinces, FY %(year)s") % {"year": year}, _no_data_label(data)
+            ),
+        }
+        template = "briefings/pdf/readiness_national.html"
+    return Section(
+        key="readiness", title=_("Readiness for the ASEAN Community"), template=template, context=context
+    )
+
+
+def province_profiles_section(data: BriefingData) -> Section | None:
+    """A cluster briefing: each member province on its own, with the same chart as its province page."""
+    if data.kind != BriefingKind.CLUSTER or not data.rollup.rows:
+        return None
+    profiles = [{"row": row, "chart": _bars_chart(row, data)} for row in data.rollup.rows]
+    return Section(
+        key="provinces",
+        title=_("Member provinces"),
+        template="briefings/pdf/province_profiles.html",
+        context={"profiles": profiles},
+        entries=[TocEntry(f"prov-{p['row'].province.code}", p["row"].province.name) for p in profiles],
+    )
+
+
+def cluster_position_section(data: BriefingData) -> Section | None:
+    """A province briefing: where the province stands in its cluster (approved figures of every member)."""
+    province = data.subject.unit
+    if data.kind != BriefingKind.PROVINCE or province.cluster_id is None:
+        return None
+    cluster = province.cluster
+    rollup = readiness.cluster_rollup(cluster=cluster, round=data.round, include_unapproved=False)
+    if not any(r.values for r in rollup.rows):
+        return None
+    title = _("%(cluster)s, FY %(year)s") % {"cluster": cluster.name, "year": data.round.fiscal_year}
+    return Section(
+        key="cluster",
+        title=_("Within the provincial cluster"),
+        template="briefings/pdf/cluster_position.html",
+        context={
+            "cluster": cluster,
+            "rollup": rollup,
+            "figures": _key_figures(rollup),
+            "dimensions": list(Dimension),
+            "province": province,
+            "chart": _spread_chart(rollup.rows, title, _("no approved data"), WIDE),
+        },
+    )
+
+
+def cluster_pages_section(data: BriefingData) -> Section | None:
+    """A national briefing: one summary page per cluster, and one for Bangkok."""
+    if data.kind != BriefingKind.NATIONAL:
+        return None
+    pages = []
+    for item in data.national:
+        rows = item.rollup.rows
+        if item.cluster is None:
+            if not rows:
+                continue
+            name, code = _("Bangkok"), "TH-10"
+            chart = _bars_chart(rows[0], data, WIDE)
+        else:
+            name, code = item.cluster.name, item.cluster.code
+            title = _("%(cluster)s, FY %(year)s") % {"cluster": name, "year": data.round.fiscal_year}
+            chart = _spread_chart(rows, title, _no_data_label(data), WIDE)
+        pages.append(
+            {
+                "anchor": f"cl-{code}",
+                "name": name,
+                "code": code,
+                "cluster": item.cluster,
+                "rollup": item.rollup,
+                "figures": _key_figures(item.rollup),
+                "chart": chart,
+            }
+        )
+    return Section(
+        key="clusters",
+        title=_("The provincial clusters and Bangkok"),
+        template="briefings/pdf/cluster_pages.html",
+        context={"pages": pages, "dimensions": list(Dimension)},
+        entries=[TocEntry(p["anchor"], p["name"]) for p in pages],
+    )
+
+
+@dataclass
+class ChangedAnswer:
+    code: str
+    name: str
+    before: int | None
+    now: int | None
+    fields: list[str]  # which parts changed: level, justification, evidence
+    justification: str
+
+
+@dataclass
+class ChangedAssessment:
+    row: ScoreRow
+    approved_at: dt.datetime
+    count: int
+    answers: list[ChangedAnswer]
+
+
+def changes_appendix(data: BriefingData) -> Section | None:
+    """What changed since the last approved version: assessments edited after approval, with the number of
+    changed answers (and, when unapproved figures are included, which answers and how). Two queries."""
+    # The same comparison as the assessment page ("changed since approval"), so both always agree.
+    from readiness.selectors import _answer_state
+
+    candidates = [
+        r
+        for r in data.rollup.rows
+        if r.assessment
+        and r.assessment.approved_snapshot_id
+        and r.assessment.status != AssessmentStatus.APPROVED
+    ]
+    if not candidates:
+        return None
+    answers = (
+        Answer.objects.filter(assessment_id__in=[r.assessment.pk for r in candidates])
+        .select_related("indicator")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("added_at", "pk")))
+        .order_by("indicator__position", "indicator__code")
+    )
+    by_assessment: dict[int, list[Answer]] = {}
+    for answer in answers:
+        by_assessment.setdefault(answer.assessment_id, []).append(answer)
+    names = {"level": _("level"), "justification": _("justification"), "evidence": _("evidence")}
+    changed = []
+    for row in candidates:
+        snapshot = row.assessment.approved_snapshot
+        items = []
+        for answer in by_assessment.get(row.assessment.pk, []):
+            before = snapshot.answers.get(answer.indicator.code, {})
+            now = _answer_state(answer)
+            diff = [k for k in now if before.get(k) != now[k]]
+            if diff:
+                items.append(
+                    ChangedAnswer(
+                        code=answer.indicator.code,
+                        name=answer.indicator.name,
+                        before=before.get("level"),
+                        now=answer.level,
+                        fields=[names[k] for k in diff],
+                        justification=answer.justification if "justification" in diff else "",
+                    )
+                )
+        if items:
+            changed.append(
+                ChangedAssessment(
+                    row=row,
+                    approved_at=snapshot.approved_at,
+                    count=len(items),
+                    answers=items if data.include_unapproved else [],
+                )
+            )
+    if not changed:
+        return None
+    return Section(
+        key="changes",
+        title=_("What changed since the last approved version"),
+        template="briefings/pdf/appendix_changes.html",
+        context={"changed": changed, "details": data.include_unapproved},
+        appendix=True,
+    )
+
+
+def strategies_section(data: BriefingData) -> Section | None:
+    """The ก ข ค ง matrix (the page's SVG), the strategies by quadrant, and the advisor's decisions."""
+    found = data.strategies
+    if found is None or not found.strategies:
+        return None
+    year = data.round.fiscal_year
+    matrix = printable(
+        strategy_matrix(found.strategies, title=_("Strategies, FY %(year)s") % {"year": year}, links=False),
+        width_mm=FULL,
+    )
+    overrides = [s for s in found.strategies if s.override_quadrant]
+    return Section(
+        key="strategies",
+        title=_("Strategies on the ASEAN-goal × national-interest matrix"),
+        template="briefings/pdf/strategies.html",
+        context={
+            "matrix": matrix,
+            "by_quadrant": found.by_quadrant(),
+            "decisions": found.decisions,
+            "overrides": overrides,
+            "listed": data.kind != BriefingKind.NATIONAL,  # the nation's hundreds of rows: counts only
+            "quadrants": QUADRANTS,
+            "includes_unapproved": data.include_unapproved,
+        },
+    )
+
+
+def projects_section(data: BriefingData) -> Section | None:
+    """Budget totals by funding source, and each project's progress and KPI."""
+    found = data.strategies
+    if found is None or not found.projects:
+        return None
+    return Section(
+        key="projects",
+        title=_("Projects and budgets"),
+        template="briefings/pdf/projects.html",
+        context={
+            "funding": found.funding,
+            "total": found.total_budget,
+            "projects": found.projects if data.kind != BriefingKind.NATIONAL else [],
+        },
+    )
+
+
+# The decision-support selectors take the viewer into account; a briefing has already been access-checked
+# when it was requested, so it reads as an administrator would. Unapproved strategies are then left out
+# below unless the briefing includes unapproved figures.
+_BRIEFING_READER = User(username="briefing", is_superuser=True)
+
+
+def decision_section(data: BriefingData) -> Section | None:
+    """Overlaps to merge, projects beyond one province's budget, readiness gaps no strategy closes."""
+    from strategies.decision import selectors as decision
+
+    year = data.round.fiscal_year
+    if data.kind == BriefingKind.NATIONAL:
+        rows = decision.national_summary(fiscal_year=year, sort="-uncovered")
+        if not any(r.strategies for r in rows):
+            return None
+        return Section(
+            key="decision", title=_("Decision support"), template="briefings/pdf/decision_national.html",
+            context={"rows": rows},
+        )  # fmt: skip
+    if data.kind != BriefingKind.CLUSTER:
+        return None
+    page = decision.cluster_decision(user=_BRIEFING_READER, cluster=data.subject.unit, fiscal_year=year)
+    if not page.strategy_count:
+        return None
+    groups, flagged, units = (
+        page.groups,
+        page.flagged,
+        [u for u in [page.cluster_gaps, *page.province_gaps] if u],
+    )
+    if not data.include_unapproved:
+        approved = {s.pk for s in (data.strategies.strategies if data.strategies else [])}
+        groups = [g for g in groups if all(i.pk in approved for i in g.items)]
+        flagged = [f for f in flagged if f.strategy.pk in approved]
+        for unit in units:
+            for gap in unit.gaps:
+                gap.covered = [r for r in gap.covered if r.pk in approved]
+                gap.partly = [r for r in gap.partly if r.pk in approved]
+    return Section(
+        key="decision",
+        title=_("Decision support"),
+        template="briefings/pdf/decision_cluster.html",
+        context={
+            "groups": groups,
+            "flagged": flagged,
+            "units": units,
+            "threshold": decision.gap_threshold(),
+            "labels": dimension_labels(),
+        },
+    )
+
+
+# In document order. Add a builder here to add a section (see the module docstring).
+SECTION_BUILDERS: list[Callable[[BriefingData], Section | None]] = [
+    readiness_section,
+    province_profiles_section,
+    cluster_position_section,
+    strategies_section,
+    projects_section,
+    decision_section,
+    cluster_pages_section,
+    changes_appendix,
+]
+
+APPENDIX_LETTERS = {"th": "กขคงจฉชซฌญ", "en": "ABCDEFGHIJ"}
+
+
+# --- gathering and building -----------------------------------------------------------------------
+
+
+def gather(spec: BriefingSpec) -> BriefingData:
+    """Load the data of a briefing: subject, round, scores. A fixed number of queries for any subject."""
+    subject = subject_of(spec.kind, spec.subject)
+    if subject is None:
+        raise BriefingDataError(_("There is no such province, cluster or country to brief on."))
+    round = readiness.rounds().filter(fiscal_year=spec.fiscal_year).first()
+    if round is None:
+        raise BriefingDataError(
+            _("There is no readiness round for FY %(year)s.") % {"year": spec.fiscal_year}
+        )
+    include = spec.include_unapproved
+    national: list[NationalRow] = []
+    if spec.kind == BriefingKind.PROVINCE:
+        rollup = _rollup_of(readiness.score_rows([subject.unit], round, include_unapproved=include))
+    elif spec.kind == BriefingKind.CLUSTER:
+        rollup = readiness.cluster_rollup(cluster=subject.unit, round=round, include_unapproved=include)
+    else:
+        national, rollup = readiness.national_rollup(round=round, include_unapproved=include)
+    return BriefingData(
+        spec=spec,
+        subject=subject,
+        round=round,
+        previous_round=readiness.previous_round(round),
+        rollup=rollup,
+        national=national,
+        strategies=briefing_strategies(
+            fiscal_year=spec.fiscal_year,
+            province=subject.unit if spec.kind == BriefingKind.PROVINCE else None,
+            cluster=subject.unit if spec.kind == BriefingKind.CLUSTER else None,
+            include_unapproved=include,
+        ),
+    )
+
+
+def build(data: BriefingData, builders=None) -> Document:
+    """Run the section builders over the data; number the sections that have something to show."""
+    sections = [s for builder in (builders or SECTION_BUILDERS) if (s := builder(data)) is not None]
+    body = [s for s in sections if not s.appendix]
+    for number, section in enumerate(body, start=1):
+        section.number = str(number)
+    letters = APPENDIX_LETTERS.get(data.spec.language, APPENDIX_LETTERS["en"])
+    for letter, section in zip(letters, [s for s in sections if s.appendix], strict=False):
+        section.number = letter
+    members = [r.province.name for r in data.rollup.rows] if data.kind == BriefingKind.CLUSTER else []
+    return Document(
+        spec=data.spec,
+        subject=data.subject,
+        subject_name=data.subject.name,
+        round=data.round,
+        previous_round=data.previous_round,
+        generated_at=timezone.localtime(),
+        sections=body + [s for s in sections if s.appendix],
+        is_draft=any(r.values and not r.official for r in data.rollup.rows)
+        or bool(data.strategies and data.strategies.includes_unapproved),
+        member_names=members,
+    )
+
+
+def document(spec: BriefingSpec) -> Document:
+    """Gather and build, in the briefing's language (names, labels and chart text follow it)."""
+    with translation.override(spec.language):
+        return build(gather(spec))

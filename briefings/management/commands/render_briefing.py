@@ -1,0 +1,56 @@
+"""Render a briefing synchronously, for operators, scripts and the benchmark.
+
+    python manage.py render_briefing --kind cluster --subject N-UP1 --fiscal-year 2570 --out briefing.pdf
+
+It goes through the very same pipeline as the background job (rendering.briefing_pdf: gather the data,
+build the sections, WeasyPrint with the safe URL fetcher) but creates no job row: a job belongs to a user
+and is subject to their access rules, whereas the command line is trusted (it has the database anyway) and
+only wants the bytes and the time it took. Without --fiscal-year the current round is used.
+"""
+
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from briefings.choices import NATIONAL_SUBJECT, BriefingKind, BriefingLanguage
+from briefings.content import BriefingDataError, BriefingSpec
+from briefings.rendering import briefing_pdf
+from readiness import selectors as readiness
+
+
+class Command(BaseCommand):
+    help = "Render a PDF briefing synchronously (no job, no worker) and write it to --out."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--kind", required=True, choices=BriefingKind.values)
+        parser.add_argument("--subject", default="", help="TH-50, N-UP1, or TH for the national briefing")
+        parser.add_argument("--fiscal-year", type=int, help="B.E., e.g. 2570 (default: the current round)")
+        parser.add_argument("--language", default=BriefingLanguage.TH, choices=BriefingLanguage.values)
+        parser.add_argument(
+            "--include-unapproved",
+            action="store_true",
+            help="print figures not yet approved (the document is marked DRAFT)",
+        )
+        parser.add_argument("--out", required=True, help="the PDF file to write")
+
+    def handle(self, *args, kind, subject, fiscal_year, language, include_unapproved, out, **options):
+        subject = (subject or (NATIONAL_SUBJECT if kind == BriefingKind.NATIONAL else "")).upper()
+        if not subject:
+            raise CommandError("--subject is required for province and cluster briefings")
+        if fiscal_year is None:
+            current = readiness.current_round()
+            if current is None:
+                raise CommandError("There is no open or closed readiness round; give --fiscal-year")
+            fiscal_year = current.fiscal_year
+        spec = BriefingSpec(kind, subject, fiscal_year, language, include_unapproved)
+        started = time.perf_counter()
+        try:
+            result = briefing_pdf(spec)
+        except BriefingDataError as exc:
+            raise CommandError(exc.message) from exc
+        Path(out).write_bytes(result.pdf)
+        self.stdout.write(
+            f"{out}: {result.pages} pages, {len(result.pdf):,} bytes, "
+            f"{time.perf_counter() - started:.2f} s{' (DRAFT)' if result.is_draft else ''}"
+        )

@@ -1,0 +1,301 @@
+"""Writes of the briefings app: request a briefing, render it (the worker's side), retry it, sweep stuck jobs.
+
+The job row is the truth the page shows. A render only ever writes to a job it has claimed: the claim is an
+atomic queued → running update, and every later write names the ``started_at`` of that claim — so a worker
+that was given up for dead (swept) and wakes up again cannot overwrite what happened since.
+"""
+
+import datetime as dt
+import logging
+import time
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from readiness import selectors as readiness
+
+from . import access, rendering
+from .choices import ACTIVE_STATUSES, BriefingKind, BriefingLanguage, BriefingStatus
+from .content import BriefingDataError, BriefingSpec
+from .models import Briefing, briefing_upload_to
+
+logger = logging.getLogger(__name__)
+
+
+class BriefingError(Exception):
+    """A request that cannot be accepted now, for this user, or with this input. The message is for users."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def _enqueue(briefing_id: int) -> None:
+    """Queue the render once the job row is committed (ids only: the worker loads the row itself)."""
+    from .tasks import briefing_render_task
+
+    transaction.on_commit(lambda: briefing_render_task.delay(briefing_id))
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+# --- requesting -------------------------------------------------------------------------------------
+
+
+def briefing_request(
+    *,
+    kind: str,
+    subject: str,
+    fiscal_year: int,
+    language: str = BriefingLanguage.TH,
+    by: User,
+    include_unapproved: bool = False,
+) -> tuple[Briefing, bool]:
+    """Ask for a briefing. Returns (job, created): an identical job that is still waiting or running is
+    reused (created False) rather than rendered twice. The render is queued when the transaction commits."""
+    if kind not in BriefingKind.values:
+        raise BriefingError(_("Choose a province, a cluster or the whole country."))
+    if language not in BriefingLanguage.values:
+        raise BriefingError(_("A briefing is written in Thai or English."))
+    target = access.subject_for_user(by, kind, subject)
+    if target is None:
+        raise BriefingError(_("You may not request a briefing on this subject."))
+    if include_unapproved and not access.may_include_unapproved(by, target):
+        raise BriefingError(_("You may not include figures that are not yet approved for this subject."))
+    if not readiness.rounds().filter(fiscal_year=fiscal_year).exists():
+        raise BriefingError(_("There is no readiness round for FY %(year)s.") % {"year": fiscal_year})
+    identity = {
+        "kind": kind,
+        "subject": target.code,
+        "fiscal_year": fiscal_year,
+        "language": language,
+        "includes_unapproved": include_unapproved,
+    }
+    with transaction.atomic():
+        existing = Briefing.objects.filter(**identity, status__in=ACTIVE_STATUSES).first()
+        if existing:
+            return existing, False
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent identical request wins the race
+                briefing = Briefing.objects.create(
+                    **identity,
+                    requested_by=by,
+                    progress_step=_("Waiting for a worker"),
+                )
+        except IntegrityError:
+            existing = Briefing.objects.filter(**identity, status__in=ACTIVE_STATUSES).first()
+            if existing is None:
+                raise
+            return existing, False
+        _enqueue(briefing.pk)
+    return briefing, True
+
+
+@transaction.atomic
+def briefing_retry(*, briefing: Briefing, by: User) -> Briefing:
+    """Queue a failed briefing again. If an identical one is already waiting or running, that one is
+    returned and this one stays failed."""
+    briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
+    if not access.may_see(by, briefing):
+        raise BriefingError(_("You may not request a briefing on this subject."))
+    if briefing.status != BriefingStatus.FAILED:
+        raise BriefingError(_("Only a failed briefing can be tried again."))
+    twin = Briefing.objects.filter(
+        kind=briefing.kind,
+        subject=briefing.subject,
+        fiscal_year=briefing.fiscal_year,
+        language=briefing.language,
+        includes_unapproved=briefing.includes_unapproved,
+        status__in=ACTIVE_STATUSES,
+    ).first()
+    if twin:
+        return twin
+    briefing.status = BriefingStatus.QUEUED
+    briefing.error = ""
+    briefing.attempts = 0
+    briefing.progress_step = _("Waiting for a worker")
+    briefing.progress_percent = 0
+    briefing.queued_at = timezone.now()
+    briefing.started_at = briefing.finished_at = briefing.render_seconds = None
+    briefing.save()
+    _enqueue(briefing.pk)
+    return briefing
+
+
+# --- rendering (the worker's side) --------------------------------------------------------------------
+
+
+def _claimed(briefing: Briefing, started_at: dt.datetime):
+    """The job row, but only while this render still owns it."""
+    return Briefing.objects.filter(pk=briefing.pk, status=BriefingStatus.RUNNING, started_at=started_at)
+
+
+def _fail(briefing: Briefing, started_at: dt.datetime, message: str) -> None:
+    _claimed(briefing, started_at).update(
+        status=BriefingStatus.FAILED,
+        error=message,
+        finished_at=timezone.now(),
+        progress_step=_("Failed"),
+    )
+
+
+def briefing_render(*, briefing: Briefing) -> Briefing:
+    """Render a queued briefing to its PDF (called by the Celery task, in a worker or in-process).
+
+    Claims the job (queued → running) or does nothing if someone else has it or it is no longer queued.
+    Never raises for a failed render: the job is marked failed with a message for the user and the
+    details are logged. Runs outside any transaction, so that progress is visible while it works.
+    """
+    started_at = timezone.now()
+    claimed = Briefing.objects.filter(pk=briefing.pk, status=BriefingStatus.QUEUED).update(
+        status=BriefingStatus.RUNNING,
+        started_at=started_at,
+        finished_at=None,
+        attempts=F("attempts") + 1,
+        progress_step=_("Started"),
+        progress_percent=5,
+        error="",
+    )
+    if not claimed:
+        logger.info("Briefing %s is not waiting (taken, finished or gone): nothing to do.", briefing.pk)
+        briefing.refresh_from_db()
+        return briefing
+    briefing.refresh_from_db()
+    clock = time.perf_counter()
+
+    def progress(step: str, percent: int) -> None:
+        _claimed(briefing, started_at).update(progress_step=str(step)[:100], progress_percent=percent)
+
+    name = ""
+    try:
+        with override(briefing.language):
+            result = rendering.briefing_pdf(BriefingSpec.of(briefing), progress=progress)
+            progress(_("Saving the file"), 95)
+            name = default_storage.save(briefing_upload_to(briefing, ""), ContentFile(result.pdf))
+            done = _claimed(briefing, started_at).update(
+                status=BriefingStatus.DONE,
+                file=name,
+                size=len(result.pdf),
+                pages=result.pages,
+                is_draft=result.is_draft,
+                finished_at=timezone.now(),
+                render_seconds=round(time.perf_counter() - clock, 3),
+                progress_step=_("Ready"),
+                progress_percent=100,
+            )
+        if not done:  # swept while we worked: the job has moved on, this file belongs to nobody
+            default_storage.delete(name)
+            logger.warning(
+                "Briefing %s was taken from this render meanwhile; its file was discarded.", briefing.pk
+            )
+    except SoftTimeLimitExceeded:
+        logger.warning("Briefing %s took longer than the soft time limit.", briefing.pk)
+        _cleanup(name)
+        with override(briefing.language):
+            _fail(
+                briefing,
+                started_at,
+                _("Preparing the briefing took too long (more than %(seconds)s seconds) and was stopped.")
+                % {"seconds": _setting("BRIEFING_SOFT_TIME_LIMIT", 90)},
+            )
+    except BriefingDataError as exc:
+        _cleanup(name)
+        _fail(briefing, started_at, exc.message)
+    except Exception:
+        logger.exception("Briefing %s failed to render.", briefing.pk)
+        _cleanup(name)
+        with override(briefing.language):
+            _fail(
+                briefing,
+                started_at,
+                _(
+                    "The briefing could not be prepared. Try again; if it fails again, tell the "
+                    "administrator (briefing no. %(pk)s)."
+                )
+                % {"pk": briefing.pk},
+            )
+    briefing.refresh_from_db()
+    return briefing
+
+
+def _cleanup(name: str) -> None:
+    if name:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete the orphan briefing file %s", name)
+
+
+def briefing_fail(*, briefing_id: int, message: str) -> bool:
+    """Mark a waiting or running job failed (the task's last resort when something escaped the service)."""
+    return bool(
+        Briefing.objects.filter(pk=briefing_id, status__in=ACTIVE_STATUSES).update(
+            status=BriefingStatus.FAILED, error=message, finished_at=timezone.now(), progress_step=_("Failed")
+        )
+    )
+
+
+# --- the sweep ----------------------------------------------------------------------------------------
+
+
+def briefing_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Rescue jobs whose worker died: a job "running" for longer than the hard time limit (plus a margin)
+    cannot still be running. It is queued again if it has attempts left, else failed with a message (the
+    page then offers a retry). With a broker, a job nobody started within BRIEFING_QUEUE_TIMEOUT is failed
+    too (no worker is consuming the queue). Cheap when there is nothing to do: one indexed query.
+
+    Called by Celery beat (CELERY_BEAT_SCHEDULE) and whenever the briefings page or a status is loaded.
+    """
+    now = now or timezone.now()
+    hard = _setting("BRIEFING_TIME_LIMIT", 120) + _setting("BRIEFING_SWEEP_MARGIN", 30)
+    max_attempts = _setting("BRIEFING_MAX_ATTEMPTS", 2)
+    stale_running = Q(status=BriefingStatus.RUNNING, started_at__lt=now - dt.timedelta(seconds=hard))
+    lost_queued = Q(pk__in=[])
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        waited = now - dt.timedelta(seconds=_setting("BRIEFING_QUEUE_TIMEOUT", 1800))
+        lost_queued = Q(status=BriefingStatus.QUEUED, queued_at__lt=waited) & (
+            Q(started_at__isnull=True) | Q(started_at__lt=waited)
+        )
+    counts = {"requeued": 0, "failed": 0}
+    for job in Briefing.objects.filter(stale_running | lost_queued).only(
+        "pk", "status", "started_at", "attempts", "language"
+    ):
+        rows = Briefing.objects.filter(pk=job.pk, status=job.status, started_at=job.started_at)
+        with override(job.language):
+            if job.status == BriefingStatus.QUEUED:
+                message = _(
+                    "No worker took up this briefing. Try again later; if it keeps failing, tell the "
+                    "administrator that the briefing workers are not running."
+                )
+            elif job.attempts < max_attempts:
+                with transaction.atomic():
+                    if rows.update(
+                        status=BriefingStatus.QUEUED,
+                        progress_step=_("Waiting for a worker (trying again)"),
+                        progress_percent=0,
+                    ):
+                        counts["requeued"] += 1
+                        _enqueue(job.pk)
+                logger.warning("Briefing %s was stuck running: queued again.", job.pk)
+                continue
+            else:
+                message = _(
+                    "The worker preparing this briefing stopped before it was finished. Try again; if it "
+                    "fails again, tell the administrator."
+                )
+            if rows.update(
+                status=BriefingStatus.FAILED, error=message, finished_at=now, progress_step=_("Failed")
+            ):
+                counts["failed"] += 1
+                logger.warning("Briefing %s was stuck (%s): marked failed.", job.pk, job.status)
+    return counts

@@ -1,0 +1,121 @@
+"""Briefing views: thin — check access, validate the form, call a service, redirect.
+
+The file leaves only through ``briefing_download`` (access checked, sent as an attachment); the storage is
+private and has no public URL.
+"""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .access import get_briefing_for_user, get_subject_for_user
+from .forms import BriefingRequestForm
+
+
+def _sweep() -> None:
+    """Rescue stuck jobs before showing them (cheap: one indexed query when there is nothing to do)."""
+    services.briefing_sweep()
+
+
+@require_http_methods(["GET", "POST"])
+def briefing_list(request: HttpRequest) -> HttpResponse:
+    """The user's and their unit's briefings, and the request form (prefilled by ?kind=&subject=&fy=)."""
+    _sweep()
+    if request.method == "POST":
+        kind, _sep, code = request.POST.get("subject", "").partition(":")
+        get_subject_for_user(request.user, kind, code)  # a subject out of scope (or unknown) → 404
+        form = BriefingRequestForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                briefing, created = services.briefing_request(
+                    kind=data["kind"],
+                    subject=data["subject"],
+                    fiscal_year=data["fiscal_year"],
+                    language=data["language"],
+                    include_unapproved=data["include_unapproved"],
+                    by=request.user,
+                )
+            except services.BriefingError as exc:
+                form.add_error(None, exc.message)
+            else:
+                briefing.refresh_from_db()  # without a broker it was rendered in this very request
+                if briefing.is_done:
+                    messages.success(request, _("The briefing is ready: download it below."))
+                elif created:
+                    messages.success(
+                        request, _("The briefing is being prepared. It appears below when ready.")
+                    )
+                else:
+                    messages.info(request, _("The same briefing is already being prepared: follow it below."))
+                return redirect(f"{request.path}#briefing-{briefing.pk}")
+    else:
+        form = BriefingRequestForm(user=request.user, prefill=request.GET)
+    return render(
+        request,
+        "briefings/briefing_list.html",
+        {"form": form, "briefings": selectors.briefings_for(user=request.user)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def briefing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _sweep()
+    briefing = get_briefing_for_user(request.user, pk)
+    return render(
+        request,
+        "briefings/briefing_detail.html",
+        {"briefing": selectors.with_subject_names([briefing])[0]},
+    )
+
+
+@require_GET
+def briefing_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live status fragment: polled by htmx every 2 s while the job waits or runs; once it is done or
+    failed the fragment has no trigger left, so polling stops."""
+    _sweep()
+    briefing = get_briefing_for_user(request.user, pk)
+    return render(request, "briefings/_status.html", {"briefing": briefing})
+
+
+@require_GET
+def briefing_download(request: HttpRequest, pk: int) -> HttpResponse:
+    briefing = get_briefing_for_user(request.user, pk)
+    if not briefing.is_done:
+        raise Http404("briefing file")
+    try:
+        handle = briefing.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("briefing file") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=briefing.download_name, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def briefing_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a failed briefing again. From the live status (htmx) the fragment is swapped in place and
+    starts polling again; without JavaScript the form posts and the list is shown."""
+    briefing = get_briefing_for_user(request.user, pk)
+    error = None
+    try:
+        briefing = services.briefing_retry(briefing=briefing, by=request.user)
+    except services.BriefingError as exc:
+        error = exc.message
+    if request.htmx:
+        briefing.refresh_from_db()
+        return render(request, "briefings/_status.html", {"briefing": briefing, "error": error})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The briefing is being prepared again."))
+    return redirect(f"{reverse('briefing_list')}#briefing-{briefing.pk}")

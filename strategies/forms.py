@@ -1,0 +1,161 @@
+"""Forms of the strategies app: validate and normalise only; the services decide what is allowed."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from provinces.models import Province
+from readiness.forms import THAI_DIGITS
+from readiness.models import Indicator
+
+from .choices import FundingSource, PartnerSector, Pillar, ProjectStatus, WorkArea
+from .matrix import QUADRANT_CHOICES
+from .models import MAX_BUDGET
+
+SCORE_CHOICES = [(str(i), str(i)) for i in range(5)]
+
+
+class StrategyForm(forms.Form):
+    owner = forms.ChoiceField(label=_("owner"), choices=())
+    fiscal_year = forms.IntegerField(label=_("fiscal year (B.E.)"), min_value=2550, max_value=2700)
+    title_th = forms.CharField(label=_("title (Thai)"), max_length=500)
+    title_en = forms.CharField(label=_("title (English)"), max_length=500, required=False)
+    summary_th = forms.CharField(
+        label=_("summary (Thai)"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    summary_en = forms.CharField(
+        label=_("summary (English)"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    work_area = forms.ChoiceField(label=_("work area"), choices=WorkArea.choices)
+    pillar = forms.ChoiceField(label=_("ASEAN pillar"), choices=Pillar.choices)
+    builds_place = forms.BooleanField(label=_("builds Place"), required=False)
+    builds_product = forms.BooleanField(label=_("builds Product"), required=False)
+    builds_people = forms.BooleanField(label=_("builds People"), required=False)
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("readiness indicators it builds (optional)"), queryset=Indicator.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, owners=(), criteria=None, indicators=None, fixed_owner=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owners = {o.code: o for o in owners}
+        self.fields["owner"].choices = [(code, str(o)) for code, o in self.owners.items()]
+        if fixed_owner:
+            self.fields["owner"].disabled = True
+        if indicators is not None:
+            self.fields["indicators"].queryset = indicators
+        self.criteria = criteria or {}
+        for axis in self.criteria.values():
+            for criterion in axis:
+                self.fields[f"criterion_{criterion.pk}"] = forms.TypedChoiceField(
+                    label=criterion.name, help_text=criterion.help, choices=SCORE_CHOICES, coerce=int,
+                    widget=forms.RadioSelect, initial="0",
+                    error_messages={"invalid_choice": _("A criterion is scored from 0 to 4.")},
+                )  # fmt: skip
+
+    def _criterion_fields(self, axis: str):
+        return [self[f"criterion_{c.pk}"] for c in self.criteria.get(axis, [])]
+
+    @property
+    def asean_fields(self):
+        return self._criterion_fields("asean")
+
+    @property
+    def national_fields(self):
+        return self._criterion_fields("national")
+
+    def clean_title_th(self):
+        return self.cleaned_data["title_th"].replace("\x00", "").strip()
+
+    def scores(self) -> dict[int, int]:
+        return {
+            int(k.removeprefix("criterion_")): v
+            for k, v in self.cleaned_data.items()
+            if k.startswith("criterion_")
+        }
+
+    def owner_object(self):
+        return self.owners[self.cleaned_data["owner"]]
+
+
+class BudgetField(forms.DecimalField):
+    """Baht, accepting "1,500,000" and Thai digits."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.translate(THAI_DIGITS).replace(",", "").replace(" ", "").strip()
+        return super().to_python(value)
+
+
+class ProjectForm(forms.Form):
+    title_th = forms.CharField(label=_("title (Thai)"), max_length=500)
+    title_en = forms.CharField(label=_("title (English)"), max_length=500, required=False)
+    lead_agency = forms.CharField(label=_("lead agency"), max_length=300)
+    partners = forms.MultipleChoiceField(
+        label=_("partner sectors"),
+        choices=PartnerSector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    budget = BudgetField(
+        label=_("budget (baht)"), min_value=Decimal(0), max_value=Decimal(MAX_BUDGET), max_digits=15, decimal_places=2,
+        error_messages={"max_value": _("The budget is over 1 trillion baht; check the figure."),
+                        "min_value": _("The budget cannot be negative.")},
+    )  # fmt: skip
+    funding_source = forms.ChoiceField(label=_("funding source"), choices=FundingSource.choices)
+    start_fy = forms.IntegerField(label=_("start fiscal year"), min_value=2550, max_value=2700)
+    end_fy = forms.IntegerField(label=_("end fiscal year"), min_value=2550, max_value=2700)
+    provinces = forms.ModelMultipleChoiceField(
+        label=_("provinces where it runs or that benefit"), queryset=Province.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        label=_("status"), choices=ProjectStatus.choices, initial=ProjectStatus.PLANNED
+    )
+    kpi = forms.CharField(label=_("KPI"), max_length=300, required=False)
+    kpi_target = forms.DecimalField(label=_("KPI target"), max_digits=15, decimal_places=2, required=False)
+    kpi_actual = forms.DecimalField(label=_("KPI actual"), max_digits=15, decimal_places=2, required=False)
+    kpi_unit = forms.CharField(label=_("KPI unit"), max_length=50, required=False)
+
+    def __init__(self, *args, provinces=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if provinces is not None:
+            self.fields["provinces"].queryset = provinces
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start_fy") and cleaned.get("end_fy") and cleaned["end_fy"] < cleaned["start_fy"]:
+            self.add_error("end_fy", _("A project cannot end before it starts."))
+        return cleaned
+
+
+class OverrideForm(forms.Form):
+    quadrant = forms.ChoiceField(label=_("quadrant"), choices=QUADRANT_CHOICES, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give a reason for moving the strategy to another quadrant.")},
+    )  # fmt: skip
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReturnForm(forms.Form):
+    text = forms.CharField(
+        label=_("what must be revised"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what must be revised before returning the strategy.")},
+    )  # fmt: skip
+
+
+class ProgressForm(forms.Form):
+    progress = forms.IntegerField(label=_("progress (%)"), min_value=0, max_value=100)
+    note = forms.CharField(
+        label=_("what was done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    on = forms.DateField(label=_("date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,561 @@
+"""Strategy views: thin — get the object for the user, validate the form, call a service, redirect."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from provinces.access import get_cluster_for_user, get_province_for_user, is_nationwide, require
+from provinces.models import Cluster, Province
+from provinces.thai import fiscal_year as fiscal_year_of
+from readiness import charts as readiness_charts
+from readiness import selectors as readiness
+from readiness.choices import Dimension
+from readiness.models import Indicator, Round
+
+from . import selectors, services
+from .access import (
+    can_edit_strategy,
+    can_import,
+    can_review_strategies,
+    get_project_for_user,
+    get_strategy_for_user,
+    owners_for_user,
+)
+from .charts import strategy_matrix
+from .choices import Pillar, StrategyStatus, WorkArea
+from .decision.selectors import project_flags
+from .forms import CommentForm, OverrideForm, ProgressForm, ProjectForm, ReturnForm, StrategyForm
+from .matrix import LETTERS, QUADRANTS
+from .models import Project, StrategyReview
+
+
+def _errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _current_fy() -> int:
+    return fiscal_year_of(timezone.localdate())
+
+
+def _filters(request: HttpRequest, **fixed) -> selectors.StrategyFilters:
+    raw_fy = request.GET.get("fy", "")
+    filters = selectors.StrategyFilters(
+        fiscal_year=int(raw_fy) if raw_fy.isdigit() else None,
+        pillar=request.GET.get("pillar", "") if request.GET.get("pillar", "") in Pillar.values else "",
+        work_area=request.GET.get("work_area", "")
+        if request.GET.get("work_area", "") in WorkArea.values
+        else "",
+        status=request.GET.get("status", "")
+        if request.GET.get("status", "") in StrategyStatus.values
+        else "",
+        quadrant=request.GET.get("quadrant", "") if request.GET.get("quadrant", "") in LETTERS else "",
+    )
+    for key, value in fixed.items():
+        setattr(filters, key, value)
+    return filters
+
+
+def _filter_context(request: HttpRequest, filters) -> dict:
+    return {
+        "filters": filters,
+        "fiscal_years": selectors.fiscal_years(),
+        "pillars": Pillar.choices,
+        "work_areas": WorkArea.choices,
+        "statuses": StrategyStatus.choices,
+        "letters": LETTERS,
+        "querystring": request.GET.urlencode(),
+    }
+
+
+@require_GET
+def strategy_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    code = request.GET.get("cluster", "")
+    if code:
+        filters.cluster = get_cluster_for_user(request.user, code)
+    strategies = selectors.strategies_for(user=request.user, filters=filters)
+    return render(
+        request,
+        "strategies/strategy_list.html",
+        {
+            "strategies": strategies,
+            "can_create": bool(owners_for_user(request.user)),
+            "can_import": can_import(request.user),
+            "clusters": Cluster.objects.order_by("code") if is_nationwide(request.user) else [],
+            "cluster_code": code,
+            "matrix_url": _matrix_url_for(request.user),
+            **_filter_context(request, filters),
+        },
+    )
+
+
+def _matrix_url_for(user) -> str:
+    """Each role's own matrix: the planner's province, the secretariat's cluster, the nation."""
+    from provinces.access import role_of, scope_of
+    from provinces.choices import Role
+
+    role, scope = role_of(user), scope_of(user)
+    if role == Role.PLANNER:
+        return reverse("matrix_province", args=[scope.province.code])
+    if role == Role.SECRETARIAT:
+        return reverse("matrix_cluster", args=[scope.cluster.code])
+    return reverse("matrix_national") if is_nationwide(user) else ""
+
+
+def _indicators_for(fiscal_year: int):
+    round = (
+        Round.objects.filter(fiscal_year__lte=fiscal_year).order_by("-fiscal_year").first()
+        or Round.objects.order_by("fiscal_year").first()
+    )
+    return Indicator.objects.filter(round=round).order_by("position") if round else Indicator.objects.none()
+
+
+def _data(form: StrategyForm) -> services.StrategyData:
+    c = form.cleaned_data
+    return services.StrategyData(
+        title_th=c["title_th"],
+        title_en=c["title_en"],
+        summary_th=c["summary_th"],
+        summary_en=c["summary_en"],
+        work_area=c["work_area"],
+        pillar=c["pillar"],
+        builds_place=c["builds_place"],
+        builds_product=c["builds_product"],
+        builds_people=c["builds_people"],
+        indicator_ids=tuple(i.pk for i in c["indicators"]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def strategy_create(request: HttpRequest) -> HttpResponse:
+    owners = owners_for_user(request.user)
+    if not owners:
+        raise Http404("strategy")
+    fy = _current_fy()
+    form = StrategyForm(
+        request.POST or None,
+        owners=owners,
+        criteria=services.active_criteria(),
+        indicators=_indicators_for(fy),
+        initial={"fiscal_year": fy, "owner": request.GET.get("owner") or owners[0].code},
+    )
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            strategy = services.strategy_create(
+                owner=form.owner_object(),
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                data=_data(form),
+                scores=form.scores(),
+                by=request.user,
+            )
+            messages.success(request, _("Strategy saved as a draft."))
+            return redirect("strategy_detail", pk=strategy.pk)
+        except services.WorkflowError as exc:
+            error = exc.message
+    status = 400 if request.method == "POST" else 200
+    return render(request, "strategies/strategy_form.html", {"form": form, "error": error}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = get_strategy_for_user(request.user, pk)
+    require(can_edit_strategy(request.user, strategy))
+    page = selectors.strategy_page(strategy=strategy)
+    initial = {
+        "owner": strategy.owner.code,
+        "fiscal_year": strategy.fiscal_year,
+        **{
+            f: getattr(strategy, f)
+            for f in (
+                "title_th",
+                "title_en",
+                "summary_th",
+                "summary_en",
+                "work_area",
+                "pillar",
+                "builds_place",
+                "builds_product",
+                "builds_people",
+            )
+        },  # fmt: skip
+        "indicators": list(strategy.indicators.all()),
+        **{f"criterion_{c.pk}": str(v or 0) for axis in page.criteria.values() for c, v in axis},
+    }
+    form = StrategyForm(
+        request.POST or None,
+        owners=[strategy.owner],
+        criteria=services.active_criteria(),
+        indicators=_indicators_for(strategy.fiscal_year),
+        initial=initial,
+        fixed_owner=True,
+    )
+    form.fields["fiscal_year"].disabled = True
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.strategy_update(
+                strategy=strategy, data=_data(form), scores=form.scores(), by=request.user
+            )
+            messages.success(request, _("Strategy saved."))
+            return redirect("strategy_detail", pk=strategy.pk)
+        except services.WorkflowError as exc:
+            error = exc.message
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "strategies/strategy_form.html",
+        {"form": form, "strategy": strategy, "error": error},
+        status=status,
+    )
+
+
+@require_GET
+def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = get_strategy_for_user(request.user, pk)
+    page = selectors.strategy_page(strategy=strategy)
+    editable = can_edit_strategy(request.user, strategy)
+    reviewer = can_review_strategies(request.user)
+    return render(
+        request,
+        "strategies/strategy_detail.html",
+        {
+            "strategy": strategy,
+            "page": page,
+            "flags": project_flags(page.projects),
+            "editable": editable,
+            "reviewer": reviewer,
+            "can_comment": editable or reviewer,
+            "quadrants": QUADRANTS,
+            "override_form": OverrideForm(initial={"quadrant": strategy.quadrant}),
+            "comment_form": CommentForm(),
+            "return_form": ReturnForm(),
+            "progress_form": ProgressForm(),
+            "status_moves": [
+                StrategyStatus(s) for s, sources in services.OWNER_MOVES.items() if strategy.status in sources
+            ],
+        },
+    )
+
+
+def _act(request: HttpRequest, strategy, action, success: str) -> HttpResponse:
+    try:
+        action()
+        messages.success(request, success)
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+    return redirect("strategy_detail", pk=strategy.pk)
+
+
+@require_POST
+def strategy_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = get_strategy_for_user(request.user, pk)
+    require(can_edit_strategy(request.user, strategy))
+    return _act(request, strategy, lambda: services.strategy_propose(strategy=strategy, by=request.user),
+                _("The strategy was proposed to the advisor."))  # fmt: skip
+
+
+@require_POST
+def strategy_endorse(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = get_strategy_for_user(request.user, pk)
+    require(can_review_strategies(request.user))
+    text = request.POST.get("text", "")[:5000]
+    return _act(request, strategy, lambda: services.strategy_endorse(strategy=strategy, by=request.user, text=text),
+                _("The strategy was endorsed."))  # fmt: skip
+
+
+@require_POST
+def strategy_return(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = get_strategy_for_user(request.user, pk)
+    require(can_review_strategies(request.user))
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("strategy_detail", pk=strategy.pk)
+    return _act(request, strategy, lambda: services.strategy_return(strategy=strategy, by=request.user, text=form.cleaned_data["text"]),
+                _("The strategy was returned with your comments."))  # fmt: skip
+
+
+@require_POST
+def strategy_set_status(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = get_strategy_for_user(request.user, pk)
+    require(can_edit_strategy(request.user, strategy))
+    status = request.POST.get("status", "")
+    return _act(request, strategy, lambda: services.strategy_set_status(strategy=strategy, status=status, by=request.user),
+                _("Status changed."))  # fmt: skip
+
+
+@require_POST
+def strategy_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = get_strategy_for_user(request.user, pk)
+    require(can_edit_strategy(request.user, strategy) or can_review_strategies(request.user))
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("strategy_detail", pk=strategy.pk)
+    reply_to = None
+    if form.cleaned_data["reply_to"]:
+        reply_to = get_object_or_404(StrategyReview, pk=form.cleaned_data["reply_to"], strategy=strategy)
+    return _act(request, strategy, lambda: services.strategy_comment(strategy=strategy, by=request.user, text=form.cleaned_data["text"], reply_to=reply_to),
+                _("Comment added."))  # fmt: skip
+
+
+@require_POST
+def strategy_carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = get_strategy_for_user(request.user, pk)
+    require(can_edit_strategy(request.user, strategy))
+    try:
+        new = services.strategy_carry_forward(strategy=strategy, by=request.user)
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("strategy_detail", pk=strategy.pk)
+    messages.success(request, _("Carried forward to FY %(year)s as a draft.") % {"year": new.fiscal_year})
+    return redirect("strategy_detail", pk=new.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def strategy_override(request: HttpRequest, pk: int) -> HttpResponse:
+    """The no-JavaScript way to move a strategy to another quadrant (the matrix's drag does the same POST)."""
+    strategy = get_strategy_for_user(request.user, pk)
+    require(can_review_strategies(request.user))
+    form = OverrideForm(request.POST or None, initial={"quadrant": strategy.quadrant})
+    error = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.strategy_override(
+                    strategy=strategy,
+                    quadrant=form.cleaned_data["quadrant"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+                messages.success(
+                    request,
+                    _("The strategy now stands in quadrant %(q)s.") % {"q": form.cleaned_data["quadrant"]},
+                )
+                return redirect(
+                    request.POST.get("next")
+                    if _safe_next(request)
+                    else reverse("strategy_detail", args=[strategy.pk])
+                )
+            except services.WorkflowError as exc:
+                error = exc.message
+        else:
+            error = _errors(form)
+    return render(
+        request, "strategies/strategy_override.html", {"strategy": strategy, "form": form, "error": error, "quadrants": QUADRANTS},
+        status=400 if error else 200,
+    )  # fmt: skip
+
+
+def _safe_next(request: HttpRequest) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+
+
+@require_POST
+def strategy_override_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = get_strategy_for_user(request.user, pk)
+    require(can_review_strategies(request.user))
+    return _act(request, strategy, lambda: services.strategy_override_withdraw(strategy=strategy, by=request.user),
+                _("Override withdrawn: the quadrant follows the criteria again."))  # fmt: skip
+
+
+@require_GET
+def strategy_review_queue(request: HttpRequest) -> HttpResponse:
+    if not can_review_strategies(request.user):
+        raise Http404("review")
+    return render(
+        request, "strategies/review_queue.html", {"strategies": selectors.review_queue(user=request.user)}
+    )
+
+
+# --- projects ------------------------------------------------------------------------------------
+
+
+def _project_provinces(strategy):
+    if strategy.cluster_id:
+        return Province.objects.filter(cluster_id=strategy.cluster_id).order_by("code")
+    return (
+        Province.objects.filter(cluster_id=strategy.province.cluster_id).order_by("code")
+        if strategy.province.cluster_id
+        else Province.objects.filter(pk=strategy.province_id)
+    )
+
+
+def _project_data(form: ProjectForm) -> services.ProjectData:
+    c = form.cleaned_data
+    return services.ProjectData(
+        title_th=c["title_th"], title_en=c["title_en"], lead_agency=c["lead_agency"], partners=tuple(c["partners"]),
+        budget=c["budget"], funding_source=c["funding_source"], start_fy=c["start_fy"], end_fy=c["end_fy"],
+        province_ids=tuple(p.pk for p in c["provinces"]), status=c["status"], kpi=c["kpi"],
+        kpi_target=c["kpi_target"], kpi_actual=c["kpi_actual"], kpi_unit=c["kpi_unit"],
+    )  # fmt: skip
+
+
+def _project_form(request, strategy, project: Project | None) -> HttpResponse:
+    require(can_edit_strategy(request.user, strategy))
+    initial = {"start_fy": strategy.fiscal_year, "end_fy": strategy.fiscal_year}
+    if project:
+        initial = {f: getattr(project, f) for f in ("title_th", "title_en", "lead_agency", "partners", "budget", "funding_source",
+                                                   "start_fy", "end_fy", "status", "kpi", "kpi_target", "kpi_actual", "kpi_unit")}  # fmt: skip
+        initial["provinces"] = list(project.provinces.all())
+    form = ProjectForm(request.POST or None, provinces=_project_provinces(strategy), initial=initial)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_save(
+                strategy=strategy, project=project, data=_project_data(form), by=request.user
+            )
+            messages.success(request, _("Project saved."))
+            return redirect(reverse("strategy_detail", args=[strategy.pk]) + "#projects")
+        except services.WorkflowError as exc:
+            error = exc.message
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "strategies/project_form.html",
+        {"form": form, "strategy": strategy, "project": project, "error": error},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_form(request, get_strategy_for_user(request.user, pk), None)
+
+
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk)
+    return _project_form(request, project.strategy, project)
+
+
+@require_POST
+def project_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk)
+    require(can_edit_strategy(request.user, project.strategy))
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    else:
+        try:
+            services.project_progress(project=project, progress=form.cleaned_data["progress"], note=form.cleaned_data["note"],
+                                      on=form.cleaned_data["on"], by=request.user)  # fmt: skip
+            messages.success(request, _("Progress recorded."))
+        except services.WorkflowError as exc:
+            messages.error(request, exc.message)
+    return redirect(reverse("strategy_detail", args=[project.strategy_id]) + f"#project-{project.pk}")
+
+
+# --- the matrix ----------------------------------------------------------------------------------
+
+
+def _matrix_page(
+    request: HttpRequest, *, title: str, filters, readiness_values: dict, readiness_title: str, unit=None
+) -> HttpResponse:
+    if filters.fiscal_year is None:
+        years = selectors.fiscal_years()
+        filters.fiscal_year = (
+            _current_fy() if _current_fy() in years else (years[0] if years else _current_fy())
+        )
+    strategies = list(selectors.strategies_for(user=request.user, filters=filters))
+    colour_by = "status" if request.GET.get("colour") == "status" else "pillar"
+    svg = strategy_matrix(
+        strategies, title=title, colour_by=colour_by, draggable=can_review_strategies(request.user)
+    )
+    readiness_chart = readiness_charts.dimension_bars(
+        readiness_values.get("values", {}),
+        readiness_values.get("previous", {}),
+        labels={d.value: str(d.label) for d in Dimension},
+        title=readiness_title,
+        previous_label=_("last round"),
+        no_data_label=_("no approved data"),
+    )
+    return render(
+        request,
+        "strategies/matrix.html",
+        {
+            "title": title,
+            "matrix": svg,
+            "strategies": strategies,
+            "counts": selectors.quadrant_counts(strategies),
+            "quadrants": QUADRANTS,
+            "readiness_chart": readiness_chart,
+            "readiness_title": readiness_title,
+            "colour_by": colour_by,
+            "unit": unit,
+            "reviewer": can_review_strategies(request.user),
+            "clusters": Cluster.objects.order_by("code") if unit is None else [],
+            **_filter_context(request, filters),
+        },
+    )
+
+
+def _official_readiness(provinces) -> dict:
+    """Mean official (approved) readiness of the given provinces in the current round, and last round's."""
+    round = readiness.current_round()
+    if round is None:
+        return {}
+    rows = readiness.score_rows(list(provinces), round)
+    spreads = {k: readiness.spread(rows, k) for k in ("place", "product", "people")}
+    before = {k: readiness.spread(rows, k, previous=True) for k in ("place", "product", "people")}
+    return {
+        "values": {k: s.mean for k, s in spreads.items()},
+        "previous": {k: s.mean for k, s in before.items()},
+        "round": round,
+    }
+
+
+@require_GET
+def matrix_province(request: HttpRequest, code: str) -> HttpResponse:
+    province = get_province_for_user(request.user, code)
+    filters = _filters(request, province=province)
+    values = _official_readiness([province])
+    return _matrix_page(
+        request,
+        title=_("Strategies of %(unit)s") % {"unit": province.name},
+        filters=filters,
+        readiness_values=values,
+        readiness_title=_("Readiness of %(unit)s (approved)") % {"unit": province.name},
+        unit=province,
+    )
+
+
+@require_GET
+def matrix_cluster(request: HttpRequest, code: str) -> HttpResponse:
+    cluster = get_cluster_for_user(request.user, code)
+    filters = _filters(request, cluster=cluster)
+    values = _official_readiness(cluster.provinces.all())
+    return _matrix_page(
+        request,
+        title=_("Strategies of %(unit)s and its provinces") % {"unit": cluster.name},
+        filters=filters,
+        readiness_values=values,
+        readiness_title=_("Readiness of %(unit)s: mean of the approved provinces") % {"unit": cluster.name},
+        unit=cluster,
+    )
+
+
+@require_GET
+def matrix_national(request: HttpRequest) -> HttpResponse:
+    if not is_nationwide(request.user):
+        raise Http404("matrix")
+    filters = _filters(request)
+    code = request.GET.get("cluster", "")
+    if code:
+        filters.cluster = get_cluster_for_user(request.user, code)
+    values = _official_readiness(Province.objects.all())
+    return _matrix_page(
+        request,
+        title=_("Strategies of all provinces and clusters"),
+        filters=filters,
+        readiness_values=values,
+        readiness_title=_("National readiness: mean of the approved provinces"),
+    )

@@ -1,0 +1,128 @@
+"""Decision support pages: a cluster's tab (overlaps, budget reach, gaps) and the advisors' national summary.
+Thin: the user's scope decides (out of scope → 404, visible but not theirs to decide → 403), selectors compute."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from provinces.access import get_cluster_for_user, is_nationwide, require
+from readiness.choices import Dimension
+from readiness.services import WorkflowError
+
+from .decision import selectors, services
+from .decision.forms import OverlapDecisionForm
+
+
+def _fiscal_year(request: HttpRequest) -> int:
+    raw = request.GET.get("fy", "")
+    if raw.isdigit() and 2550 <= int(raw) <= 2700:
+        return int(raw)
+    return selectors.default_fiscal_year()
+
+
+def _years(current: int) -> list[int]:
+    return sorted({*selectors.fiscal_years(), current}, reverse=True)
+
+
+@require_GET
+def decision_cluster(request: HttpRequest, code: str) -> HttpResponse:
+    cluster = get_cluster_for_user(request.user, code)
+    fiscal_year = _fiscal_year(request)
+    needs_only = request.GET.get("funding") == "needs"
+    page = selectors.cluster_decision(
+        user=request.user, cluster=cluster, fiscal_year=fiscal_year, needs_only=needs_only
+    )
+    return render(
+        request,
+        "strategies/decision_cluster.html",
+        {
+            "cluster": cluster,
+            "page": page,
+            "fiscal_year": fiscal_year,
+            "fiscal_years": _years(fiscal_year),
+            "needs_only": needs_only,
+            "can_decide": services.can_decide_overlaps(request.user, cluster),
+            "dimensions": {d.value: d.label for d in Dimension},
+            "overlap_threshold": selectors.overlap_threshold(),
+            "gap_threshold": selectors.gap_threshold(),
+        },
+    )
+
+
+@require_POST
+def decision_overlap_decide(request: HttpRequest, code: str) -> HttpResponse:
+    cluster = get_cluster_for_user(request.user, code)
+    require(services.can_decide_overlaps(request.user, cluster))
+    form = OverlapDecisionForm(request.POST)
+    fiscal_year = _fiscal_year(request) if not form.is_valid() else form.cleaned_data["fy"]
+    back = reverse("decision_cluster", args=[cluster.code]) + f"?fy={fiscal_year}#overlaps"
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        saved = services.overlap_decide(
+            cluster=cluster,
+            fiscal_year=data["fy"],
+            strategy_ids=data["strategy"],
+            decision=data["decision"],
+            merged_into_id=data["merged_into"],
+            note=data["note"],
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("Decision recorded for %(n)s pair(s); they will not be reported again.") % {"n": len(saved)},
+        )
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    return redirect(back)
+
+
+@require_GET
+def decision_national(request: HttpRequest) -> HttpResponse:
+    if not is_nationwide(request.user):
+        raise Http404("decision support")
+    fiscal_year = _fiscal_year(request)
+    sort = request.GET.get("sort", "cluster")
+    rows = selectors.national_summary(fiscal_year=fiscal_year, sort=sort)
+    if sort.lstrip("-") not in selectors.SORT_KEYS:
+        sort = "cluster"
+    columns = [
+        ("cluster", _("Provincial cluster")),
+        ("strategies", _("Strategies")),
+        ("overlap_groups", _("Overlap groups")),
+        ("overlapping_strategies", _("Strategies in them")),
+        ("flagged", _("Projects beyond one province")),
+        ("needs_integrated_funding", _("Needing integrated funding")),
+        ("uncovered", _("Uncovered gaps")),
+        ("misdirected", _("Possibly misdirected")),
+    ]
+    headers = [
+        {
+            "key": key,
+            "label": label,
+            "active": sort.lstrip("-") == key,
+            "descending": sort == f"-{key}",
+            # First click sorts counts high to low (what an advisor looks for), names A–Z.
+            "next": (key if sort == f"-{key}" else f"-{key}")
+            if key != "cluster"
+            else ("-cluster" if sort == "cluster" else "cluster"),
+        }
+        for key, label in columns
+    ]
+    return render(
+        request,
+        "strategies/decision_national.html",
+        {
+            "rows": rows,
+            "headers": headers,
+            "sort": sort,
+            "fiscal_year": fiscal_year,
+            "fiscal_years": _years(fiscal_year),
+            "totals": {key: sum(getattr(r, key) for r in rows) for key, _label in columns[1:]},
+        },
+    )

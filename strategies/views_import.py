@@ -1,0 +1,82 @@
+"""The import page: secretariats and administrators upload a strategies file (and optionally a projects file).
+Everyone else gets a 404, as if the page did not exist."""
+
+from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from provinces.access import role_of, scope_of
+from provinces.choices import Role
+from readiness.services import WorkflowError
+
+from . import importing
+from .access import can_import
+from .choices import FundingSource, PartnerSector, Pillar, WorkArea
+
+
+def _file(upload: UploadedFile | None, field: str, issues: list) -> importing.ImportFile | None:
+    if upload is None:
+        return None
+    name = upload.name or field
+    if not name.lower().endswith(importing.EXTENSIONS):
+        issues.append(importing.ImportIssue(name, 0, "", _("Only .csv and .xlsx files can be imported.")))
+        return None
+    if upload.size > importing.MAX_UPLOAD_BYTES:
+        issues.append(
+            importing.ImportIssue(
+                name,
+                0,
+                "",
+                _("The file is larger than %(mb)s MB.") % {"mb": importing.MAX_UPLOAD_BYTES // (1024 * 1024)},
+            )
+        )
+        return None
+    return importing.ImportFile(name=name, content=upload.read())
+
+
+@require_http_methods(["GET", "POST"])
+def strategy_import(request: HttpRequest) -> HttpResponse:
+    if not can_import(request.user):
+        raise Http404("import")
+    cluster = scope_of(request.user).cluster if role_of(request.user) == Role.SECRETARIAT else None
+    kind = request.GET.get("template")
+    if kind is not None:
+        if kind not in ("strategies", "projects"):
+            raise Http404("template")
+        response = HttpResponse(
+            importing.template_csv(kind, cluster=cluster), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+        return response
+    issues: list[importing.ImportIssue] = []
+    if request.method == "POST":
+        strategies_file = _file(request.FILES.get("strategies_file"), "strategies_file", issues)
+        projects_file = _file(request.FILES.get("projects_file"), "projects_file", issues)
+        if strategies_file is None and not issues:
+            issues.append(importing.ImportIssue("", 0, "strategies_file", _("Choose the strategies file.")))
+        if not issues:
+            try:
+                summary = importing.strategies_import(
+                    strategies=strategies_file, projects=projects_file, by=request.user
+                )
+            except importing.ImportFailed as exc:
+                issues = exc.issues
+            except WorkflowError as exc:
+                issues = [importing.ImportIssue("", 0, "", exc.message)]
+            else:
+                messages.success(request, str(summary))
+                return redirect("strategy_import")
+    context = {
+        "issues": issues,
+        "cluster": cluster,
+        "max_mb": importing.MAX_UPLOAD_BYTES // (1024 * 1024),
+        "work_areas": WorkArea.choices,
+        "pillars": Pillar.choices,
+        "funding_sources": FundingSource.choices,
+        "partner_sectors": PartnerSector.choices,
+        "dimensions": importing.DIMENSIONS,
+    }
+    return render(request, "strategies/strategy_import.html", context, status=400 if issues else 200)
