@@ -45,6 +45,7 @@ class MapStyle:
     css_class: str = ""
     title: str = ""
     href: str = ""
+    cluster: str = ""  # the cluster code, so the page can highlight the hovered province's cluster
 
 
 def thailand_svg(
@@ -54,13 +55,16 @@ def thailand_svg(
     width: str = "100%",
     crop: tuple[float, float, float, float] | None = None,
     default: MapStyle | None = None,
+    defs: str = "",
 ) -> SafeString:
     """Render the map. ``styles`` is keyed by ISO code; provinces without a style use ``default``."""
     default = default or MapStyle()
     x, y, w, h = crop or VIEWBOX
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x} {y} {w} {h}" width="{escape(width)}" '
-        f'role="img" aria-label="{escape(label)}" class="thailand-map">'
+        f'role="img" aria-label="{escape(label)}" class="thailand-map">',
+        f"<title>{escape(label)}</title>",
+        f"<defs>{defs}</defs>" if defs else "",
     ]
     for shape in shapes():
         if shape.code is None:
@@ -69,11 +73,12 @@ def thailand_svg(
         style = styles.get(shape.code, default)
         path = (
             f'<path d="{shape.d}" fill="{escape(style.fill)}" stroke="#ffffff" stroke-width="0.6" '
-            f'data-code="{shape.code}" class="province {escape(style.css_class)}">'
+            f'data-code="{shape.code}" data-cluster="{escape(style.cluster)}" class="province {escape(style.css_class)}">'
             f"<title>{escape(style.title)}</title></path>"
         )
         if style.href:
-            path = f'<a href="{escape(style.href)}">{path}</a>'
+            # A link makes the province reachable and operable by keyboard; its name is the path's title.
+            path = f'<a href="{escape(style.href)}" aria-label="{escape(style.title)}">{path}</a>'
         parts.append(path)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every interpolated value above is escaped

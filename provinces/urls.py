@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_dashboard
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,5 +9,8 @@ urlpatterns = [
     path("provinces/<str:code>/history/", views.province_history, name="province_history"),
     path("clusters/", views.cluster_list, name="cluster_list"),
     path("clusters/<str:code>/", views.cluster_detail, name="cluster_detail"),
+    path("map/", views_dashboard.national_map, name="national_map"),
+    path("dashboard/", views_dashboard.national_dashboard, name="national_dashboard"),
+    path("dashboard/clusters/<str:code>/", views_dashboard.cluster_dashboard, name="cluster_dashboard"),
     path("healthz", views.healthz, name="healthz"),
 ]

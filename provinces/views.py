@@ -19,9 +19,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.PLANNER:
         return redirect("province_detail", code=scope.province.code)
     if role == Role.SECRETARIAT:
-        return redirect("cluster_detail", code=scope.cluster.code)
+        return redirect("cluster_dashboard", code=scope.cluster.code)
     if role in (Role.ADVISOR, Role.ADMIN):
-        return redirect("cluster_list")
+        return redirect("national_dashboard")
     return render(request, "provinces/no_scope.html")
 
 

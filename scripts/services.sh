@@ -8,6 +8,9 @@ exec 3>&1 1>&2
 
 PGUSER_NAME="${PGUSER_NAME:-planner}"
 PGPASS="${PGPASS:-planner-dev-password}"
+# Separate names let two checkouts run their suites side by side without sharing a database or queue.
+PGDB_NAME="${PGDB_NAME:-asean_readiness}"
+REDIS_DB="${REDIS_DB:-0}"
 
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
@@ -36,8 +39,8 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 SQL
-runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname='asean_readiness'" | grep -q 1 \
-  || runuser -u postgres -- createdb -O "${PGUSER_NAME}" asean_readiness
+runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname='${PGDB_NAME}'" | grep -q 1 \
+  || runuser -u postgres -- createdb -O "${PGUSER_NAME}" "${PGDB_NAME}"
 
 echo "==> Redis" >&2
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
@@ -46,5 +49,5 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping >&2
 
-echo >&3 "export DATABASE_URL=postgres://${PGUSER_NAME}:${PGPASS}@127.0.0.1:5432/asean_readiness"
-echo >&3 "export REDIS_URL=redis://127.0.0.1:6379/0"
+echo >&3 "export DATABASE_URL=postgres://${PGUSER_NAME}:${PGPASS}@127.0.0.1:5432/${PGDB_NAME}"
+echo >&3 "export REDIS_URL=redis://127.0.0.1:6379/${REDIS_DB}"

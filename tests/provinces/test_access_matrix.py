@@ -41,6 +41,10 @@ EXPECTED = {
     ("cluster_detail", ("NE-UP1",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("cluster_detail", ("XX-1",)): row(LOGIN, 404, 404, 404, 404, 404, 404),
     ("healthz", ()): row(200, 200, 200, 200, 200, 200, 200),
+    ("national_map", ()): ALL_OK,
+    ("national_dashboard", ()): row(LOGIN, 404, 404, 404, 404, 200, 200),
+    ("cluster_dashboard", ("N-UP1",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("cluster_dashboard", ("NE-UP1",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("login", ()): row(200, 302, 302, 302, 302, 302, 302),
     ("logout", ()): row(LOGIN, 405, 405, 405, 405, 405, 405),  # log-out is POST only
     ("set_language", ()): row(302, 302, 302, 302, 302, 302, 302),
