@@ -19,7 +19,10 @@ def test_it_puts_scores_in_the_rubric_quarters(value, klass):
 
 def paths(html):
     """ISO code → fill of each province path."""
-    return {code: fill for fill, code in re.findall(r'<path d="[^"]+" fill="([^"]+)"[^>]*?data-code="(TH-\d\d)"', html)}
+    return {
+        code: fill
+        for fill, code in re.findall(r'<path d="[^"]+" fill="([^"]+)"[^>]*?data-code="(TH-\d\d)"', html)
+    }
 
 
 def test_it_colours_77_provinces_by_approved_score_and_hatches_the_rest(
