@@ -388,6 +388,26 @@ def changes_appendix(data: BriefingData) -> Section | None:
     )
 
 
+def national_map_section(data: BriefingData) -> Section | None:
+    """The national briefing's map: the same choropleth as the map page (approved overall readiness)."""
+    if data.kind != BriefingKind.NATIONAL:
+        return None
+    from readiness.map import readiness_map
+
+    svg, legend = readiness_map(
+        data.rollup.rows,
+        measure="overall",
+        visible=set(),  # a printed map links nowhere
+        label=_("Overall readiness by province, FY %(year)s") % {"year": data.round.fiscal_year},
+    )
+    return Section(
+        key="map",
+        title=_("Map of readiness"),
+        template="briefings/pdf/national_map.html",
+        context={"map": printable(svg, width_mm=82), "legend": legend},  # 82 mm wide is 150 mm tall
+    )
+
+
 def strategies_section(data: BriefingData) -> Section | None:
     """The ก ข ค ง matrix (the page's SVG), the strategies by quadrant, and the advisor's decisions."""
     found = data.strategies
@@ -486,6 +506,7 @@ def decision_section(data: BriefingData) -> Section | None:
 # In document order. Add a builder here to add a section (see the module docstring).
 SECTION_BUILDERS: list[Callable[[BriefingData], Section | None]] = [
     readiness_section,
+    national_map_section,
     province_profiles_section,
     cluster_position_section,
     strategies_section,
@@ -556,6 +577,7 @@ def build(data: BriefingData, builders=None) -> Document:
         is_draft=any(r.values and not r.official for r in data.rollup.rows)
         or bool(data.strategies and data.strategies.includes_unapproved),
         member_names=members,
+        shows_map=any(s.key == "map" for s in sections),
     )
 
 

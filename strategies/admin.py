@@ -6,7 +6,7 @@ at (or delete, to reopen) the overlap decisions that secretariats and advisors r
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BudgetEnvelope, OverlapDecision
+from .models import BudgetEnvelope, Criterion, OverlapDecision, Project, Strategy
 
 
 @admin.register(BudgetEnvelope)
@@ -25,3 +25,49 @@ class OverlapDecisionAdmin(admin.ModelAdmin):
     raw_id_fields = ["strategy_a", "strategy_b", "merged_into", "by"]
     readonly_fields = ["at"]
     search_fields = ["strategy_a__title_th", "strategy_b__title_th", "note"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    """The checklist behind the matrix: administrators edit names, help texts, weights and which are active.
+    Changing a weight changes the effects of strategies saved afterwards (they are stored at save time)."""
+
+    list_display = ["code", "axis", "name_th", "weight", "active", "position"]
+    list_editable = ["weight", "active", "position"]
+    list_filter = ["axis", "active"]
+
+
+class ProjectInline(admin.TabularInline):
+    model = Project
+    fields = [
+        "title_th",
+        "lead_agency",
+        "budget",
+        "funding_source",
+        "start_fy",
+        "end_fy",
+        "status",
+        "progress",
+    ]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Strategy)
+class StrategyAdmin(SimpleHistoryAdmin):
+    """Read and correct strategies; the review workflow itself runs through the app's pages."""
+
+    list_display = ["title_th", "province", "cluster", "fiscal_year", "status", "override_quadrant"]
+    list_filter = ["fiscal_year", "status", "pillar", "work_area", "cluster"]
+    search_fields = ["title_th", "title_en", "external_ref"]
+    list_select_related = ["province", "cluster"]
+    raw_id_fields = ["previous", "indicators"]
+    inlines = [ProjectInline]
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["title_th", "strategy", "budget", "funding_source", "status", "progress"]
+    list_filter = ["funding_source", "status"]
+    search_fields = ["title_th", "lead_agency"]
+    list_select_related = ["strategy", "strategy__province", "strategy__cluster"]

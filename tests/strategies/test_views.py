@@ -153,3 +153,10 @@ def test_it_uses_the_same_number_of_queries_for_few_and_many_strategies(
     few = count()
     add(25)
     assert count() == few
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/strategies/criterion/", "/admin/strategies/strategy/", "/admin/strategies/project/"]
+)
+def test_it_lets_administrators_edit_the_checklist_and_correct_strategies(client_for, admin_user, url):
+    assert client_for(admin_user).get(url).status_code == 200
