@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_excel
 
 urlpatterns = [
     path("readiness/", views.readiness_home, name="readiness_home"),
@@ -33,4 +33,13 @@ urlpatterns = [
     path("readiness/assessments/<int:pk>/return/", views.assessment_return, name="assessment_return"),
     path("readiness/evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("readiness/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    # Excel round-trip of an assessment and the roll-ups as XLSX (readiness/views_excel.py)
+    path("readiness/assessments/<int:pk>/xlsx/", views_excel.assessment_xlsx, name="assessment_xlsx"),
+    path(
+        "readiness/assessments/<int:pk>/xlsx/upload/",
+        views_excel.assessment_xlsx_upload,
+        name="assessment_xlsx_upload",
+    ),
+    path("readiness/clusters/<str:code>/xlsx/", views_excel.cluster_rollup_xlsx, name="cluster_rollup_xlsx"),
+    path("readiness/national/xlsx/", views_excel.national_rollup_xlsx, name="national_rollup_xlsx"),
 ]

@@ -213,3 +213,48 @@ BUDGET_REACH_SHARE = float(os.environ.get("BUDGET_REACH_SHARE", "0.5"))  # of th
 BUDGET_REACH_ABSOLUTE = int(os.environ.get("BUDGET_REACH_ABSOLUTE", "0")) or None  # baht; unset: share only
 PPP_THRESHOLD = 5_000_000_000  # baht: the project size from which Thailand's PPP Act applies
 GAP_THRESHOLD = float(os.environ.get("GAP_THRESHOLD", "50"))  # readiness below this (0–100) is a gap
+
+# JSON API (api app, issue 8): Django REST framework, read-only, token or session; OpenAPI 3 by drf-spectacular,
+# its Swagger UI served from drf-spectacular-sidecar's static files (no CDN at run time).
+INSTALLED_APPS += [  # noqa: F405 (appended, so that the list above stays as it is)
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+]
+REST_FRAMEWORK = {
+    # Token first: an anonymous request gets 401 with "WWW-Authenticate: Token". Tokens are made by an
+    # administrator (admin → Auth Token → Tokens, or `manage.py drf_create_token <username>`).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ASEAN Readiness Planner API",
+    "DESCRIPTION": (
+        "Read-only JSON for other ministry systems. Authenticate with `Authorization: Token <key>`; a token "
+        "sees what its user sees on the web. Assessments not yet approved only for users who may open them."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["api.permissions.HasScope"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "readiness.choices.AssessmentStatus",
+        "RoundStatusEnum": "readiness.choices.RoundStatus",
+        "StrategyStatusEnum": "strategies.choices.StrategyStatus",
+        "ProjectStatusEnum": "strategies.choices.ProjectStatus",
+        "QuadrantEnum": "strategies.matrix.QUADRANT_CHOICES",
+    },
+}

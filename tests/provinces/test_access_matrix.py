@@ -25,6 +25,7 @@ def row(anonymous, planner, planner_lampang, secretariat, secretariat_other, adv
 
 ALL_OK = row(LOGIN, 200, 200, 200, 200, 200, 200)
 POST_ONLY = row(LOGIN, 405, 405, 405, 405, 405, 405)  # GET on a write endpoint; POSTs are tested per app
+API_OK = row(401, 200, 200, 200, 200, 200, 200)  # the JSON API (api app): anonymous is 401, not a redirect
 
 # (url name, args) → expected status per role. Chiang Mai (TH-50) and N-UP1 are the planner's own unit;
 # Lampang (TH-52) is a neighbour in the same cluster; Udon Thani (TH-41) and NE-UP1 are another cluster.
@@ -70,6 +71,14 @@ EXPECTED = {
     ("assessment_return", ("{udon}",)): row(LOGIN, 404, 404, 404, 403, 200, 403),
     ("evidence_download", ("{cm_file}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
     ("evidence_delete", ("{cm_file}",)): POST_ONLY,
+    # Excel round-trip (issue 8): whoever sees the assessment downloads; only its planner or an admin uploads.
+    ("assessment_xlsx", ("{cm}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
+    ("assessment_xlsx", ("{udon}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
+    ("assessment_xlsx_upload", ("{cm}",)): row(LOGIN, 200, 404, 403, 404, 403, 200),
+    ("assessment_xlsx_upload", ("{udon}",)): row(LOGIN, 404, 404, 404, 403, 403, 200),
+    ("cluster_rollup_xlsx", ("N-UP1",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("cluster_rollup_xlsx", ("NE-UP1",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
+    ("national_rollup_xlsx", ()): ALL_OK,
     # --- strategies ({cm_s}: Chiang Mai's, {nup1_s}: N-UP1's own, {udon_s}: Udon Thani's; {cm_p}: a project of {cm_s})
     ("strategy_list", ()): ALL_OK,
     ("strategy_create", ()): row(LOGIN, 200, 200, 200, 200, 404, 200),
@@ -116,6 +125,31 @@ EXPECTED = {
     ("briefing_download", ("{cm_b}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
     ("briefing_download", ("{nat_b}",)): row(LOGIN, 404, 404, 404, 404, 200, 200),
     ("briefing_retry", ("{nup1_b}",)): POST_ONLY,
+    # --- JSON API (issue 8; tests/api): the session client stands for a token (both authenticate the same
+    # user). Anonymous: 401 (no redirect: "WWW-Authenticate: Token"); the docs page, for people, goes to login.
+    ("api:province-list", ()): API_OK,
+    ("api:province-detail", ("TH-50",)): row(401, 200, 404, 200, 404, 200, 200),
+    ("api:province-detail", ("TH-41",)): row(401, 404, 404, 404, 200, 200, 200),
+    ("api:cluster-list", ()): API_OK,
+    ("api:cluster-detail", ("N-UP1",)): row(401, 200, 200, 200, 404, 200, 200),
+    ("api:cluster-detail", ("NE-UP1",)): row(401, 404, 404, 404, 200, 200, 200),
+    ("api:round-list", ()): API_OK,
+    ("api:round-detail", (2570,)): API_OK,
+    ("api:round-detail", (2599,)): row(401, 404, 404, 404, 404, 404, 404),
+    ("api:assessment-list", ()): API_OK,
+    ("api:assessment-detail", ("{cm}",)): row(401, 200, 404, 200, 404, 200, 200),  # a draft
+    ("api:assessment-detail", ("{udon}",)): row(401, 404, 404, 404, 200, 200, 200),
+    ("api:strategy-list", ()): API_OK,
+    ("api:strategy-detail", ("{cm_s}",)): row(401, 200, 404, 200, 404, 200, 200),
+    ("api:strategy-detail", ("{nup1_s}",)): row(401, 200, 200, 200, 404, 200, 200),
+    ("api:strategy-detail", ("{udon_s}",)): row(401, 404, 404, 404, 200, 200, 200),
+    ("api:project-list", ()): API_OK,
+    ("api:project-detail", ("{cm_p}",)): row(401, 200, 404, 200, 404, 200, 200),
+    ("api:rollup-cluster", ("N-UP1",)): row(401, 200, 200, 200, 404, 200, 200),
+    ("api:rollup-cluster", ("NE-UP1",)): row(401, 404, 404, 404, 200, 200, 200),
+    ("api:rollup-national", ()): API_OK,
+    ("api:schema", ()): API_OK,
+    ("api:docs", ()): ALL_OK,
     # Django's admin: its own views are guarded by admin_view; the index stands for them all.
     ("admin:index", ()): row(302, 302, 302, 302, 302, 302, 200),
 }

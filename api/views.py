@@ -1,0 +1,298 @@
+"""The read-only JSON API for other ministry systems (issue 8, item 4).
+
+Every queryset starts from the web's access helpers (visible_provinces, visible_clusters, visible_strategies),
+so a token sees exactly what its user sees on the web; out of scope is a 404, as on the web. Query counts per
+page are fixed (select_related / prefetch / annotate; tests/api/test_queries.py asserts it).
+"""
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from provinces.access import is_nationwide, role_of, scope_of, visible_clusters, visible_provinces
+from provinces.choices import Role
+from provinces.models import Province
+from readiness import selectors
+from readiness.choices import AssessmentStatus, RoundStatus
+from readiness.models import Answer, Assessment, Round
+from strategies.access import visible_strategies
+from strategies.models import Project
+from strategies.selectors import ZERO
+
+from . import filters, serializers
+
+FISCAL_YEAR_PATH = OpenApiParameter("fiscal_year", int, OpenApiParameter.PATH, description="e.g. 2570")
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """List and retrieve; the filters of ``filter_class`` are validated (400) before any query."""
+
+    filter_class = None
+    lookup_value_regex = r"[^/]+"  # checked in get_object: a malformed key is a 404, never a 500
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        qs = self.get_base_queryset()
+        if self.action == "list" and self.filter_class:
+            qs = filters.filtered(self.filter_class, self.request, qs)
+        return qs
+
+    def get_object(self):
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if not self.lookup_pattern_ok(value):
+            raise NotFound()
+        return super().get_object()
+
+    def lookup_pattern_ok(self, value: str) -> bool:
+        return True
+
+
+class NumericLookup:
+    def lookup_pattern_ok(self, value: str) -> bool:
+        return value.isascii() and value.isdigit() and len(value) <= 18
+
+
+class CodeLookup:
+    lookup_field = "code"
+
+    def get_object(self):
+        self.kwargs["code"] = self.kwargs["code"].upper()
+        return super().get_object()
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[filters.ProvinceFilters], summary="Provinces you may see"),
+    retrieve=extend_schema(summary="One province by its ISO code"),
+)
+class ProvinceViewSet(CodeLookup, ReadOnlyViewSet):
+    serializer_class = serializers.ProvinceSerializer
+    filter_class = filters.ProvinceFilters
+
+    def get_base_queryset(self):
+        return (
+            visible_provinces(self.request.user)
+            .select_related("cluster", "region4", "region6")
+            .prefetch_related("border_countries")
+            .order_by("code")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Provincial clusters you may see"),
+    retrieve=extend_schema(summary="One cluster by its code"),
+)
+class ClusterViewSet(CodeLookup, ReadOnlyViewSet):
+    serializer_class = serializers.ClusterSerializer
+
+    def get_base_queryset(self):
+        return (
+            visible_clusters(self.request.user)
+            .select_related("lead_province")
+            .prefetch_related(Prefetch("provinces", queryset=Province.objects.order_by("code")))
+            .order_by("code")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Readiness rounds (not those in preparation)"),
+    retrieve=extend_schema(summary="One round by its fiscal year", parameters=[FISCAL_YEAR_PATH]),
+)
+class RoundViewSet(NumericLookup, ReadOnlyViewSet):
+    serializer_class = serializers.RoundSerializer
+    lookup_field = "fiscal_year"
+
+    def get_base_queryset(self):
+        return selectors.rounds().annotate(indicator_count=Count("indicators")).order_by("-fiscal_year")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[filters.AssessmentFilters], summary="Assessments with scores"),
+    retrieve=extend_schema(summary="One assessment"),
+)
+class AssessmentViewSet(NumericLookup, ReadOnlyViewSet):
+    """Assessments of the provinces you may open on the web, in whatever state they are; and the approved
+    assessments of every other province, as their official figures only (see AssessmentSerializer)."""
+
+    serializer_class = serializers.AssessmentSerializer
+    filter_class = filters.AssessmentFilters
+
+    def get_base_queryset(self):
+        user = self.request.user
+        if is_nationwide(user):
+            mine = Q(pk__isnull=False)
+            full = Value(True, output_field=BooleanField())
+        else:
+            mine = Q(province__in=visible_provinces(user))
+            full = ExpressionWrapper(Q(province__in=visible_provinces(user)), output_field=BooleanField())
+        answers = (
+            Answer.objects.filter(assessment__province__in=visible_provinces(user))
+            .select_related("indicator")
+            .order_by("indicator__position", "indicator__code")
+        )
+        return (
+            Assessment.objects.filter(mine | Q(approved_snapshot__isnull=False))
+            .exclude(round__status=RoundStatus.DRAFT)
+            .select_related("province", "round", "approved_snapshot")
+            .defer("approved_snapshot__answers")
+            .annotate(api_full=full)
+            .prefetch_related(Prefetch("answers", queryset=answers))
+            .order_by("-round__fiscal_year", "province__code", "pk")
+        )
+
+    def get_serializer(self, *args, **kwargs):
+        items = args[0] if args else kwargs.get("instance")
+        if items is not None:
+            items = items if isinstance(items, list) else [items]
+            live = [a.pk for a in items if a.api_full and a.status != AssessmentStatus.APPROVED]
+            kwargs.setdefault("context", self.get_serializer_context())
+            kwargs["context"]["live_scores"] = selectors.live_scores(live) if live else {}
+        return super().get_serializer(*args, **kwargs)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[filters.StrategyFilters], summary="Strategies you may see"),
+    retrieve=extend_schema(summary="One strategy"),
+)
+class StrategyViewSet(NumericLookup, ReadOnlyViewSet):
+    serializer_class = serializers.StrategySerializer
+    filter_class = filters.StrategyFilters
+
+    def get_base_queryset(self):
+        return (
+            visible_strategies(self.request.user)
+            .select_related("province", "cluster")
+            .annotate(total_budget=Coalesce(Sum("projects__budget"), ZERO), project_count=Count("projects"))
+            .order_by("-fiscal_year", "cluster__code", "province__code", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[filters.ProjectFilters], summary="Projects of strategies you may see"),
+    retrieve=extend_schema(summary="One project"),
+)
+class ProjectViewSet(NumericLookup, ReadOnlyViewSet):
+    serializer_class = serializers.ProjectSerializer
+    filter_class = filters.ProjectFilters
+
+    def get_base_queryset(self):
+        return (
+            Project.objects.filter(strategy__in=visible_strategies(self.request.user))
+            .prefetch_related(Prefetch("provinces", queryset=Province.objects.order_by("code")))
+            .order_by("strategy_id", "pk")
+        )
+
+
+# --- roll-ups ---------------------------------------------------------------------------------------------
+
+
+def _round(fiscal_year: int | None) -> Round:
+    if fiscal_year is None:
+        round = selectors.current_round()
+        if round is None:
+            raise NotFound(_("There is no open or closed round yet."))
+        return round
+    round = selectors.rounds().filter(fiscal_year=fiscal_year).first()
+    if round is None:
+        raise NotFound(_("There is no round for fiscal year %(year)s.") % {"year": fiscal_year})
+    return round
+
+
+def _values(values: dict) -> dict | None:
+    return {key: values.get(key) for key in serializers.SCORE_KEYS} if values else None
+
+
+def _spreads(spreads: dict) -> dict:
+    return {
+        key: {
+            "mean": s.mean,
+            "min": s.min,
+            "max": s.max,
+            "lagging": s.lagging.code if s.lagging else None,
+            "count": s.count,
+        }
+        for key, s in spreads.items()
+    }
+
+
+NOT_YOURS = _("You may not see unapproved figures here.")
+
+
+@extend_schema(
+    parameters=[filters.RollupFilters],
+    responses=serializers.ClusterRollupSerializer,
+    summary="A cluster's member provinces side by side, with the spread of each dimension",
+)
+class ClusterRollupView(APIView):
+    def get(self, request: Request, code: str) -> Response:
+        params = filters.validated(filters.RollupFilters, request)
+        cluster = visible_clusters(request.user).filter(code=code.upper()).first()
+        if cluster is None:
+            raise NotFound()
+        round = _round(params.get("fiscal_year"))
+        include = params["include_unapproved"]
+        if include and not (
+            is_nationwide(request.user)
+            or (role_of(request.user) == Role.SECRETARIAT and scope_of(request.user).cluster_id == cluster.pk)
+        ):
+            raise PermissionDenied(NOT_YOURS)
+        rollup = selectors.cluster_rollup(cluster=cluster, round=round, include_unapproved=include)
+        data = {
+            "cluster": cluster.code,
+            "fiscal_year": round.fiscal_year,
+            "include_unapproved": include,
+            "approved_count": rollup.approved_count,
+            "rows": [
+                {
+                    "province": row.province.code,
+                    "official": row.official,
+                    "status": (row.status or None) if include else None,
+                    "values": _values(row.values),
+                    "previous": _values(row.previous),
+                }
+                for row in rollup.rows
+            ],
+            "spread": _spreads(rollup.spreads),
+            "previous_spread": _spreads(rollup.previous_spreads),
+        }
+        return Response(serializers.ClusterRollupSerializer(data).data)
+
+
+@extend_schema(
+    parameters=[filters.RollupFilters],
+    responses=serializers.NationalRollupSerializer,
+    summary="The clusters (and Bangkok) each with their spread, and the whole country's",
+)
+class NationalRollupView(APIView):
+    def get(self, request: Request) -> Response:
+        params = filters.validated(filters.RollupFilters, request)
+        round = _round(params.get("fiscal_year"))
+        include = params["include_unapproved"]
+        if include and not is_nationwide(request.user):
+            raise PermissionDenied(NOT_YOURS)
+        clusters, nation = selectors.national_rollup(round=round, include_unapproved=include)
+        data = {
+            "fiscal_year": round.fiscal_year,
+            "include_unapproved": include,
+            "rows": [
+                {
+                    "cluster": row.cluster.code if row.cluster else None,
+                    "province_count": len(row.rollup.rows),
+                    "approved_count": row.rollup.approved_count,
+                    "spread": _spreads(row.rollup.spreads),
+                }
+                for row in clusters
+            ],
+            "province_count": len(nation.rows),
+            "approved_count": nation.approved_count,
+            "spread": _spreads(nation.spreads),
+            "previous_spread": _spreads(nation.previous_spreads),
+        }
+        return Response(serializers.NationalRollupSerializer(data).data)

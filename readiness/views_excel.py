@@ -1,0 +1,109 @@
+"""The Excel round-trip of an assessment (download the template, upload it filled) and the roll-ups as XLSX.
+
+Access as the HTML pages: whoever may see an assessment downloads its template (read-only for them);
+only the province's planners and administrators upload (others who see it: 403, outsiders: 404).
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from provinces.access import get_cluster_for_user, is_nationwide, require, scope_of
+
+from . import excel, selectors, services
+from .access import can_edit_assessment, get_assessment_for_user
+from .views import _chosen_round, _may_include_unapproved
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def assessment_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request.user, pk)
+    return _xlsx(excel.assessment_workbook(assessment), excel.assessment_filename(assessment))
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_xlsx_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request.user, pk)
+    require(can_edit_assessment(request.user, assessment))
+    issues: list[excel.UploadIssue] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            issues.append(excel.UploadIssue("", 0, "", _("Choose the filled-in workbook (.xlsx).")))
+        elif upload.size > excel.MAX_UPLOAD_BYTES:
+            issues.append(
+                excel.UploadIssue(
+                    "",
+                    0,
+                    "",
+                    _("The file is larger than %(mb)s MB.") % {"mb": excel.MAX_UPLOAD_BYTES // (1024 * 1024)},
+                )
+            )
+        else:
+            try:
+                result = excel.assessment_upload(
+                    assessment=assessment, content=upload.read(), filename=upload.name or "", by=request.user
+                )
+            except excel.UploadFailed as exc:
+                issues = exc.issues
+            except services.WorkflowError as exc:
+                issues = [excel.UploadIssue("", 0, "", exc.message)]
+            else:
+                (messages.success if result.updated else messages.info)(request, str(result))
+                return redirect(
+                    "assessment_detail",
+                    code=assessment.province.code,
+                    fiscal_year=assessment.round.fiscal_year,
+                )
+    return render(
+        request,
+        "readiness/assessment_upload.html",
+        {
+            "assessment": assessment,
+            "province": assessment.province,
+            "round": assessment.round,
+            "issues": issues,
+            "refusal": excel.upload_refusal(assessment),
+            "max_mb": excel.MAX_UPLOAD_BYTES // (1024 * 1024),
+        },
+        status=400 if issues else 200,
+    )
+
+
+@require_GET
+def cluster_rollup_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    cluster = get_cluster_for_user(request.user, code)
+    round = _chosen_round(request)
+    # The same rule as views.cluster_rollup.
+    include = _may_include_unapproved(request) and (
+        is_nationwide(request.user) or scope_of(request.user).cluster_id == cluster.pk
+    )
+    rollup = selectors.cluster_rollup(cluster=cluster, round=round, include_unapproved=include)
+    content = excel.cluster_rollup_workbook(
+        cluster=cluster, round=round, rollup=rollup, include_unapproved=include
+    )
+    suffix = "-all" if include else ""
+    return _xlsx(content, f"readiness-{cluster.code}-{round.fiscal_year}{suffix}.xlsx")
+
+
+@require_GET
+def national_rollup_xlsx(request: HttpRequest) -> HttpResponse:
+    round = _chosen_round(request)
+    # The same rule as views.national_rollup.
+    include = _may_include_unapproved(request) and is_nationwide(request.user)
+    clusters, nation = selectors.national_rollup(round=round, include_unapproved=include)
+    content = excel.national_rollup_workbook(
+        round=round, clusters=clusters, nation=nation, include_unapproved=include
+    )
+    suffix = "-all" if include else ""
+    return _xlsx(content, f"readiness-national-{round.fiscal_year}{suffix}.xlsx")
