@@ -9,6 +9,16 @@ from simple_history.models import HistoricalRecords
 from .choices import LeadConfidence, RegionScheme, Role
 
 
+def english_active() -> bool:
+    """True when the user switched the interface to English (Thai is the default)."""
+    return (get_language() or "th").startswith("en")
+
+
+def localized(thai: str, english: str) -> str:
+    """The English text when the interface is English and there is one; the Thai text otherwise."""
+    return english if english_active() and english else thai
+
+
 class BilingualName(models.Model):
     """Abstract base: a Thai and an English name, and ``name`` picks the one of the active language."""
 
@@ -23,7 +33,7 @@ class BilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "th").startswith("en") else self.name_th
+        return localized(self.name_th, self.name_en)
 
 
 class Region(BilingualName):

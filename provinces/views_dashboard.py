@@ -11,9 +11,11 @@ from readiness import selectors as readiness
 from readiness.choices import AssessmentStatus, Dimension
 from readiness.map import MEASURES, readiness_map
 from readiness.models import Assessment
+from readiness.views import STAT_ROWS
 from strategies.access import visible_strategies
 from strategies.charts import strategy_matrix
 from strategies.choices import StrategyStatus
+from strategies.decision import selectors as decision
 from strategies.matrix import QUADRANTS
 from strategies.selectors import StrategyFilters, quadrant_counts, strategies_for
 
@@ -58,16 +60,12 @@ def national_map(request: HttpRequest) -> HttpResponse:
         raise Http404("round")
     raw = request.GET.get("fy", "")
     if raw:
-        round = (
-            readiness.rounds().filter(fiscal_year=int(raw) if raw.isdigit() else 0).first() or _not_found()
-        )
+        round = readiness.rounds().filter(fiscal_year=int(raw) if raw.isdigit() else 0).first()
+        if round is None:
+            raise Http404("round")
     return render(
         request, "provinces/national_map.html", {**_map_context(request, round), "rounds": readiness.rounds()}
     )
-
-
-def _not_found():
-    raise Http404("round")
 
 
 @require_GET
@@ -114,8 +112,6 @@ def cluster_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             user=request.user, filters=StrategyFilters(fiscal_year=round.fiscal_year, cluster=cluster)
         )
     )
-    from strategies.decision import selectors as decision
-
     page = decision.cluster_decision(user=request.user, cluster=cluster, fiscal_year=round.fiscal_year)
     return render(
         request,
@@ -128,7 +124,7 @@ def cluster_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "visible_ids": set(
                 visible_provinces(request.user).filter(cluster=cluster).values_list("pk", flat=True)
             ),
-            "stats": _stat_rows(),
+            "stats": STAT_ROWS,
             "matrix": strategy_matrix(
                 strategies, title=_("Strategies of %(unit)s and its provinces") % {"unit": cluster.name}
             ),
@@ -137,9 +133,3 @@ def cluster_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "decision": page,
         },
     )
-
-
-def _stat_rows():
-    from readiness.views import STAT_ROWS
-
-    return STAT_ROWS

@@ -1,19 +1,14 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from provinces.models import Province
+from provinces.models import Province, english_active, localized
 
 from .choices import AssessmentStatus, Dimension, EvidenceKind, ReviewAction, RoundStatus
 
 LEVELS = (1, 2, 3, 4, 5)
-
-
-def _english() -> bool:
-    return (get_language() or "th").startswith("en")
 
 
 class Round(models.Model):
@@ -108,15 +103,15 @@ class Indicator(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if _english() and self.name_en else self.name_th
+        return localized(self.name_th, self.name_en)
 
     @property
     def guidance(self) -> str:
-        return self.guidance_en if _english() and self.guidance_en else self.guidance_th
+        return localized(self.guidance_th, self.guidance_en)
 
     @property
     def target_note(self) -> str:
-        return self.target_note_en if _english() and self.target_note_en else self.target_note_th
+        return localized(self.target_note_th, self.target_note_en)
 
     @property
     def dimension_choice(self) -> Dimension:
@@ -124,7 +119,7 @@ class Indicator(models.Model):
 
     def rubric(self) -> list[tuple[int, str]]:
         """(level, description) for levels 1–5 in the active language, Thai where English is missing."""
-        suffix = "en" if _english() else "th"
+        suffix = "en" if english_active() else "th"
         return [
             (level, getattr(self, f"rubric_{level}_{suffix}") or getattr(self, f"rubric_{level}_th"))
             for level in LEVELS

@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from provinces.models import Cluster, Province
+from provinces.models import Cluster, Province, localized
 from readiness.models import Indicator
 
 from .choices import (
@@ -21,10 +20,6 @@ from .choices import (
 from .matrix import QUADRANT_CHOICES, QUADRANTS, quadrant_of
 
 MAX_BUDGET = 10**12  # one trillion baht: anything above is a typing error
-
-
-def _english() -> bool:
-    return (get_language() or "th").startswith("en")
 
 
 class Criterion(models.Model):
@@ -58,11 +53,11 @@ class Criterion(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if _english() and self.name_en else self.name_th
+        return localized(self.name_th, self.name_en)
 
     @property
     def help(self) -> str:
-        return self.help_en if _english() and self.help_en else self.help_th
+        return localized(self.help_th, self.help_en)
 
 
 class Strategy(models.Model):
@@ -189,11 +184,11 @@ class Strategy(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_en if _english() and self.title_en else self.title_th
+        return localized(self.title_th, self.title_en)
 
     @property
     def summary(self) -> str:
-        return self.summary_en if _english() and self.summary_en else self.summary_th
+        return localized(self.summary_th, self.summary_en)
 
     @property
     def owner(self) -> Province | Cluster:
@@ -352,7 +347,7 @@ class Project(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_en if _english() and self.title_en else self.title_th
+        return localized(self.title_th, self.title_en)
 
     @property
     def status_choice(self) -> ProjectStatus:

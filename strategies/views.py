@@ -8,7 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from provinces.access import get_cluster_for_user, get_province_for_user, is_nationwide, require
+from provinces.access import (
+    get_cluster_for_user,
+    get_province_for_user,
+    is_nationwide,
+    require,
+    role_of,
+    scope_of,
+)
+from provinces.choices import Role
 from provinces.models import Cluster, Province
 from provinces.thai import fiscal_year as fiscal_year_of
 from readiness import charts as readiness_charts
@@ -95,9 +103,6 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
 
 def _matrix_url_for(user) -> str:
     """Each role's own matrix: the planner's province, the secretariat's cluster, the nation."""
-    from provinces.access import role_of, scope_of
-    from provinces.choices import Role
-
     role, scope = role_of(user), scope_of(user)
     if role == Role.PLANNER:
         return reverse("matrix_province", args=[scope.province.code])
