@@ -27,7 +27,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 echo "==> PostgreSQL" >&2
-pg_ctlcluster 15 main start 2>/dev/null || pg_ctlcluster "$(ls /etc/postgresql | sort -V | tail -1)" main start 2>/dev/null || true
+# Daemons must not inherit fd 3 (the caller's `$(...)` pipe): a server holding it open would keep
+# `eval "$(scripts/services.sh)"` waiting for end-of-file forever.
+pg_ctlcluster 15 main start 3>&- 2>/dev/null \
+  || pg_ctlcluster "$(ls /etc/postgresql | sort -V | tail -1)" main start 3>&- 2>/dev/null || true
 for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
 pg_isready -h 127.0.0.1 >&2
 runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 <<SQL >&2
@@ -44,7 +47,7 @@ runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname='${PGD
 
 echo "==> Redis" >&2
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >&2
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no 3>&- >&2
   for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping >&2
