@@ -26,3 +26,6 @@ check-deploy:   ## Django's deployment checks with production settings
 
 compose-config: ## validate docker-compose.yml without a Docker engine
 	scripts/compose_config.sh
+
+bench:          ## benchmark on PostgreSQL + gunicorn: national scale, then ×10 (SCALE=1 or SCALE=10 for one)
+	scripts/bench.sh $(if $(SCALE),--scale $(SCALE))

@@ -14,6 +14,7 @@ FISCAL_YEAR_MESSAGE = _("The fiscal year is a Buddhist Era year, e.g. 2570.")
 CLUSTER_MESSAGE = _("A cluster code looks like N-UP1 or C-MET.")
 PROVINCE_MESSAGE = _("A province code is TH- followed by two digits, e.g. TH-50.")
 QUADRANT_MESSAGE = _("The quadrant is one of ก ข ค ง (or a b c d).")
+BOOLEAN_MESSAGE = _("Give true or false (or 1 or 0).")
 # Descriptions in the OpenAPI schema (help_text, summaries) are English for developers and not translated;
 # only the error messages a client receives go through gettext.
 CLUSTER_PATTERN = r"^[A-Za-z]{1,4}(-[A-Za-z0-9]{1,5})?$"
@@ -106,6 +107,7 @@ class RollupFilters(serializers.Serializer):
     include_unapproved = serializers.BooleanField(
         required=False,
         default=False,
+        error_messages={"invalid": BOOLEAN_MESSAGE},
         help_text=(
             "Live figures of assessments not yet approved: nation-wide users, and a cluster's secretariat "
             "for its own cluster; others get a 403."

@@ -5,8 +5,8 @@ so a token sees exactly what its user sees on the web; out of scope is a 404, as
 page are fixed (select_related / prefetch / annotate; tests/api/test_queries.py asserts it).
 """
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Value
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -15,7 +15,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from provinces.access import is_nationwide, role_of, scope_of, visible_clusters, visible_provinces
+from provinces.access import (
+    is_nationwide,
+    is_searchable,
+    role_of,
+    scope_of,
+    visible_clusters,
+    visible_provinces,
+)
 from provinces.choices import Role
 from provinces.models import Province
 from readiness import selectors
@@ -23,7 +30,7 @@ from readiness.choices import AssessmentStatus, RoundStatus
 from readiness.models import Answer, Assessment, Round
 from strategies.access import visible_strategies
 from strategies.models import Project
-from strategies.selectors import ZERO
+from strategies.selectors import with_budget
 
 from . import filters, serializers
 
@@ -49,10 +56,13 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         if not self.lookup_pattern_ok(value):
             raise NotFound()
-        return super().get_object()
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound() from None  # DRF would pass on Django's English "No … matches the given query."
 
     def lookup_pattern_ok(self, value: str) -> bool:
-        return True
+        return is_searchable(value)
 
 
 class NumericLookup:
@@ -135,6 +145,8 @@ class AssessmentViewSet(NumericLookup, ReadOnlyViewSet):
         answers = (
             Answer.objects.filter(assessment__province__in=visible_provinces(user))
             .select_related("indicator")
+            # Only what the serializer prints: an indicator row carries ten rubric texts (kilobytes).
+            .only("assessment_id", "level", "indicator__code", "indicator__dimension")
             .order_by("indicator__position", "indicator__code")
         )
         return (
@@ -166,12 +178,9 @@ class StrategyViewSet(NumericLookup, ReadOnlyViewSet):
     filter_class = filters.StrategyFilters
 
     def get_base_queryset(self):
-        return (
-            visible_strategies(self.request.user)
-            .select_related("province", "cluster")
-            .annotate(total_budget=Coalesce(Sum("projects__budget"), ZERO), project_count=Count("projects"))
-            .order_by("-fiscal_year", "cluster__code", "province__code", "pk")
-        )
+        return with_budget(
+            visible_strategies(self.request.user).select_related("province", "cluster")
+        ).order_by("-fiscal_year", "cluster__code", "province__code", "pk")
 
 
 @extend_schema_view(
@@ -183,11 +192,17 @@ class ProjectViewSet(NumericLookup, ReadOnlyViewSet):
     filter_class = filters.ProjectFilters
 
     def get_base_queryset(self):
-        return (
-            Project.objects.filter(strategy__in=visible_strategies(self.request.user))
-            .prefetch_related(Prefetch("provinces", queryset=Province.objects.order_by("code")))
-            .order_by("strategy_id", "pk")
+        user = self.request.user
+        # Nation-wide users see every project: no semi-join with all strategies (the page's count would pay
+        # for it over the whole table).
+        projects = (
+            Project.objects.all()
+            if is_nationwide(user)
+            else Project.objects.filter(strategy__in=visible_strategies(user))
         )
+        return projects.prefetch_related(
+            Prefetch("provinces", queryset=Province.objects.order_by("code"))
+        ).order_by("strategy_id", "pk")
 
 
 # --- roll-ups ---------------------------------------------------------------------------------------------
@@ -233,7 +248,9 @@ NOT_YOURS = _("You may not see unapproved figures here.")
 class ClusterRollupView(APIView):
     def get(self, request: Request, code: str) -> Response:
         params = filters.validated(filters.RollupFilters, request)
-        cluster = visible_clusters(request.user).filter(code=code.upper()).first()
+        cluster = (
+            visible_clusters(request.user).filter(code=code.upper()).first() if is_searchable(code) else None
+        )
         if cluster is None:
             raise NotFound()
         round = _round(params.get("fiscal_year"))

@@ -17,7 +17,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import get_language, gettext
 
-from provinces.access import is_nationwide, role_of, scope_of, visible_clusters, visible_provinces
+from provinces.access import (
+    is_nationwide,
+    is_searchable,
+    role_of,
+    scope_of,
+    visible_clusters,
+    visible_provinces,
+)
 from provinces.choices import Role
 from provinces.models import Cluster, Province
 
@@ -45,6 +52,8 @@ def _resolve(
     kind: str, code: str, provinces: QuerySet[Province], clusters: QuerySet[Cluster]
 ) -> Subject | None:
     code = (code or "").strip().upper()
+    if not is_searchable(code) or not is_searchable(kind or ""):
+        return None
     if kind == BriefingKind.PROVINCE:
         unit = provinces.select_related("cluster").filter(code=code).first()
         return Subject(kind, code, unit) if unit else None

@@ -534,12 +534,19 @@ def gather(spec: BriefingSpec) -> BriefingData:
         )
     include = spec.include_unapproved
     national: list[NationalRow] = []
+    # The snapshots' answers too: the changes appendix compares them with the answers now.
     if spec.kind == BriefingKind.PROVINCE:
-        rollup = _rollup_of(readiness.score_rows([subject.unit], round, include_unapproved=include))
+        rollup = _rollup_of(
+            readiness.score_rows([subject.unit], round, include_unapproved=include, snapshot_answers=True)
+        )
     elif spec.kind == BriefingKind.CLUSTER:
-        rollup = readiness.cluster_rollup(cluster=subject.unit, round=round, include_unapproved=include)
+        rollup = readiness.cluster_rollup(
+            cluster=subject.unit, round=round, include_unapproved=include, snapshot_answers=True
+        )
     else:
-        national, rollup = readiness.national_rollup(round=round, include_unapproved=include)
+        national, rollup = readiness.national_rollup(
+            round=round, include_unapproved=include, snapshot_answers=True
+        )
     return BriefingData(
         spec=spec,
         subject=subject,

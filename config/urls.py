@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from provinces.forms import LoginForm
+
 admin.site.site_header = admin.site.site_title = "ASEAN Readiness Planner"
 
 urlpatterns = [
@@ -11,7 +13,11 @@ urlpatterns = [
     path("", include("readiness.urls")),
     path("", include("strategies.urls")),
     path("", include("briefings.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch works before login too (the login page has it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -65,6 +65,12 @@ def visible_clusters(user: User | AnonymousUser) -> QuerySet[Cluster]:
     return Cluster.objects.none()
 
 
+def is_searchable(text: str) -> bool:
+    """Whether text from a URL or a form can be looked up at all: PostgreSQL refuses a NUL character in a
+    query (an error, not an empty result), and no code or name contains one."""
+    return "\x00" not in text
+
+
 def get_province_for_user(user: User | AnonymousUser, code: str) -> Province:
     """The province with this ISO code if the user may see it; 404 otherwise (unknown or out of scope)."""
     province = (
@@ -72,6 +78,8 @@ def get_province_for_user(user: User | AnonymousUser, code: str) -> Province:
         .select_related("region4", "region6", "cluster", "cluster__lead_province")
         .filter(code=code.upper())
         .first()
+        if is_searchable(code)
+        else None
     )
     if province is None:
         raise Http404("province")
@@ -80,7 +88,11 @@ def get_province_for_user(user: User | AnonymousUser, code: str) -> Province:
 
 def get_cluster_for_user(user: User | AnonymousUser, code: str) -> Cluster:
     """The cluster with this code if the user may see it; 404 otherwise."""
-    cluster = visible_clusters(user).select_related("lead_province").filter(code=code.upper()).first()
+    cluster = (
+        visible_clusters(user).select_related("lead_province").filter(code=code.upper()).first()
+        if is_searchable(code)
+        else None
+    )
     if cluster is None:
         raise Http404("cluster")
     return cluster

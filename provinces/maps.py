@@ -60,9 +60,11 @@ def thailand_svg(
     """Render the map. ``styles`` is keyed by ISO code; provinces without a style use ``default``."""
     default = default or MapStyle()
     x, y, w, h = crop or VIEWBOX
+    # With links inside, the map is a group of them (an "img" must not hold focusable children, WCAG 4.1.2).
+    role = "group" if any(s.href for s in (*styles.values(), default)) else "img"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x} {y} {w} {h}" width="{escape(width)}" '
-        f'role="img" aria-label="{escape(label)}" class="thailand-map">',
+        f'role="{role}" aria-label="{escape(label)}" class="thailand-map">',
         f"<title>{escape(label)}</title>",
         f"<defs>{defs}</defs>" if defs else "",
     ]

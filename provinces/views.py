@@ -27,9 +27,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def province_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")[:100]
-    region = request.GET.get("region", "")[:30]
-    cluster = request.GET.get("cluster", "")[:10]
+    # NUL characters cannot be searched for (PostgreSQL refuses them); no name holds one.
+    q = request.GET.get("q", "").replace("\x00", "")[:100]
+    region = request.GET.get("region", "").replace("\x00", "")[:30]
+    cluster = request.GET.get("cluster", "").replace("\x00", "")[:10]
     provinces = selectors.province_search(user=request.user, q=q, region=region, cluster=cluster)
     return render(
         request,

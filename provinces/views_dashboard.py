@@ -17,7 +17,7 @@ from strategies.charts import strategy_matrix
 from strategies.choices import StrategyStatus
 from strategies.decision import selectors as decision
 from strategies.matrix import QUADRANTS
-from strategies.selectors import StrategyFilters, quadrant_counts, strategies_for
+from strategies.selectors import StrategyFilters, quadrant_counts, quadrant_counts_of, strategies_for
 
 from .access import get_cluster_for_user, is_nationwide, visible_provinces
 from .maps import MAP_ATTRIBUTION
@@ -75,25 +75,25 @@ def national_dashboard(request: HttpRequest) -> HttpResponse:
     round = readiness.current_round()
     if round is None:
         raise Http404("round")
-    clusters, nation = readiness.national_rollup(round=round)
+    map_context = _map_context(request, round)
+    # The map's rows are every province's approved figures: the roll-up reuses them (no second query).
+    clusters, nation = readiness.national_rollup(round=round, rows=map_context["rows"])
     ranked = sorted(
         (c for c in clusters if c.cluster is not None),
         key=lambda c: (c.rollup.spreads["overall"].mean is None, -(c.rollup.spreads["overall"].mean or 0)),
     )
-    strategies = list(
-        strategies_for(user=request.user, filters=StrategyFilters(fiscal_year=round.fiscal_year))
-    )
+    strategies = visible_strategies(request.user).filter(fiscal_year=round.fiscal_year)
     return render(
         request,
         "provinces/dashboard_national.html",
         {
-            **_map_context(request, round),
+            **map_context,
             "ranked": ranked,
             "bangkok": next(c for c in clusters if c.cluster is None),
             "nation": nation,
             "submitted": Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, round=round).count(),
             "proposed": visible_strategies(request.user).filter(status=StrategyStatus.PROPOSED).count(),
-            "quadrant_counts": quadrant_counts(strategies),
+            "quadrant_counts": quadrant_counts_of(strategies),
             "quadrants": QUADRANTS,
             "dimensions": list(Dimension),
         },

@@ -151,7 +151,9 @@ def _save(wb: Workbook) -> bytes:
 
 
 def _normalise_justification(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    """The text as a workbook holds it: one kind of line break, none of the control characters XLSX cannot
+    store (so that a row left as downloaded reads back as unchanged even if the stored text had one), trimmed."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def _original(level: int | None, justification: str) -> str:

@@ -121,19 +121,28 @@ def _values(assessments: list[Assessment], include_unapproved: bool) -> dict[int
     return result
 
 
+def _with_snapshot(qs: QuerySet[Assessment], snapshot_answers: bool) -> QuerySet[Assessment]:
+    qs = qs.select_related("approved_snapshot")
+    # A snapshot's frozen answers are a few kilobytes of JSON each; roll-ups only need its scores.
+    return qs if snapshot_answers else qs.defer("approved_snapshot__answers")
+
+
 def score_rows(
-    provinces: list[Province], round: Round, *, include_unapproved: bool = False
+    provinces: list[Province],
+    round: Round,
+    *,
+    include_unapproved: bool = False,
+    snapshot_answers: bool = False,
 ) -> list[ScoreRow]:
-    """Rows for the given provinces in ``round``, with last round's values. Four or five queries in all."""
+    """Rows for the given provinces in ``round``, with last round's values. Four or five queries in all.
+    ``snapshot_answers`` also loads the approved snapshots' answers (the briefings' changes appendix)."""
     ids = [p.pk for p in provinces]
     current = list(
-        Assessment.objects.filter(round=round, province_id__in=ids).select_related("approved_snapshot")
+        _with_snapshot(Assessment.objects.filter(round=round, province_id__in=ids), snapshot_answers)
     )
     previous_values = {}
     if before := previous_round(round):
-        previous = list(
-            Assessment.objects.filter(round=before, province_id__in=ids).select_related("approved_snapshot")
-        )
+        previous = list(_with_snapshot(Assessment.objects.filter(round=before, province_id__in=ids), False))
         previous_values = _values(previous, include_unapproved)
     now = _values(current, include_unapproved)
     by_province = {a.province_id: a for a in current}
@@ -199,10 +208,14 @@ def _rollup(rows: list[ScoreRow]) -> Rollup:
     )
 
 
-def cluster_rollup(*, cluster: Cluster, round: Round, include_unapproved: bool = False) -> Rollup:
+def cluster_rollup(
+    *, cluster: Cluster, round: Round, include_unapproved: bool = False, snapshot_answers: bool = False
+) -> Rollup:
     """Each member province side by side, with the cluster's mean, min, max and lagging province."""
     members = list(cluster.provinces.order_by("code"))
-    return _rollup(score_rows(members, round, include_unapproved=include_unapproved))
+    return _rollup(
+        score_rows(members, round, include_unapproved=include_unapproved, snapshot_answers=snapshot_answers)
+    )
 
 
 @dataclass
@@ -211,10 +224,20 @@ class NationalRow:
     rollup: Rollup
 
 
-def national_rollup(*, round: Round, include_unapproved: bool = False) -> tuple[list[NationalRow], Rollup]:
-    """The 18 clusters (and Bangkok) each with their spread, and the whole country's."""
-    provinces = list(Province.objects.select_related("cluster").order_by("code"))
-    rows = score_rows(provinces, round, include_unapproved=include_unapproved)
+def national_rollup(
+    *,
+    round: Round,
+    include_unapproved: bool = False,
+    snapshot_answers: bool = False,
+    rows: list | None = None,
+) -> tuple[list[NationalRow], Rollup]:
+    """The 18 clusters (and Bangkok) each with their spread, and the whole country's. ``rows``: the score
+    rows of every province (ordered by code) when the caller already has them."""
+    if rows is None:
+        provinces = list(Province.objects.select_related("cluster").order_by("code"))
+        rows = score_rows(
+            provinces, round, include_unapproved=include_unapproved, snapshot_answers=snapshot_answers
+        )
     by_cluster: dict[int | None, list[ScoreRow]] = {}
     for row in rows:
         by_cluster.setdefault(row.province.cluster_id, []).append(row)

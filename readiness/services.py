@@ -164,6 +164,14 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
 def assessment_copy_forward(*, assessment: Assessment, by: User) -> int:
     """Copy last round's answers and evidence links as a starting point (marked as copied until saved).
     Only into an assessment nobody has answered yet. Returns the number of answers copied."""
+    # The assessment is locked first, as every other write here does (answer_save: assessment, then the
+    # answer). Locking the answers first deadlocked against a concurrent save — PostgreSQL then aborted one
+    # of the two with a server error.
+    assessment = (
+        Assessment.objects.select_related("round", "province")
+        .select_for_update(of=("self",))
+        .get(pk=assessment.pk)
+    )
     _require_editable(assessment, by)
     answers = {
         a.indicator.code: a
@@ -180,6 +188,8 @@ def assessment_copy_forward(*, assessment: Assessment, by: User) -> int:
         if new is None or (old.level is None and not old.justification):
             continue
         new.level, new.justification, new.copied_forward = old.level, old.justification, True
+        # A copy is a change like any other: a page opened before it must not save over it unawares.
+        new.version += 1
         new.updated_by = by
         new._history_user = by
         new.save()

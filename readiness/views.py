@@ -333,7 +333,8 @@ def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_user(request.user, pk)
     require(can_review(request.user))
     indicators = list(assessment.round.indicators.order_by("position", "code"))
-    form = ReturnForm(request.POST or None, indicators=indicators)
+    # Bound on every POST, even an empty one (nothing filled in or ticked), so that it shows its errors.
+    form = ReturnForm(request.POST if request.method == "POST" else None, indicators=indicators)
     error = None
     if request.method == "POST":
         if form.is_valid():
@@ -465,7 +466,7 @@ def cluster_review(request: HttpRequest, code: str) -> HttpResponse:
         for r in rollup.rows
         if r.assessment and r.assessment.status == AssessmentStatus.SUBMITTED
     ]
-    form = BulkApproveForm(request.POST or None, choices=submitted)
+    form = BulkApproveForm(request.POST if request.method == "POST" else None, choices=submitted)
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -78,7 +78,8 @@ def matrix_svg(
     max_budget = max((p.budget for p in points), default=0) or 1
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H + 28 + 18 * ((len(legend) + 1) // 2)}" width="100%" '
-        f'role="img" aria-label="{escape(title)}" class="strategy-matrix"'
+        # Points are links: a group of them, not an "img" (which must not hold focusable children, WCAG 4.1.2).
+        f'role="{"group" if points else "img"}" aria-label="{escape(title)}" class="strategy-matrix"'
         + (' data-draggable="true"' if draggable else "")
         + f' data-left="{LEFT}" data-top="{TOP}" data-plot-w="{PLOT_W}" data-plot-h="{PLOT_H}">',
         f"<title>{escape(title)}</title>",

@@ -22,6 +22,15 @@ from .matrix import QUADRANT_CHOICES, QUADRANTS, quadrant_of
 MAX_BUDGET = 10**12  # one trillion baht: anything above is a typing error
 
 
+def _label(choices, value) -> str:
+    """A choice's label (the value itself when unknown), as Django's get_FOO_display() gives it — without
+    rebuilding the choices dictionary on every call: a strategy table renders three per row."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Criterion(models.Model):
     """One item of the checklist that scores an axis of the matrix (0–4 each). Administrators edit them;
     an axis's effect is the weighted sum of its active criteria scaled to 0–100."""
@@ -226,6 +235,15 @@ class Strategy(models.Model):
     @property
     def work_area_choice(self) -> WorkArea:
         return WorkArea(self.work_area)
+
+    def get_status_display(self) -> str:
+        return _label(StrategyStatus, self.status)
+
+    def get_pillar_display(self) -> str:
+        return _label(Pillar, self.pillar)
+
+    def get_work_area_display(self) -> str:
+        return _label(WorkArea, self.work_area)
 
 
 class CriterionScore(models.Model):

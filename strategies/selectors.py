@@ -4,14 +4,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from provinces.models import Cluster, Province
 
 from .access import visible_strategies
 from .choices import FundingSource, StrategyStatus
-from .matrix import LETTERS
+from .matrix import LETTERS, quadrant_of
 from .models import Criterion, CriterionScore, ProgressNote, Project, Strategy, StrategyReview
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=17, decimal_places=2))
@@ -29,13 +29,19 @@ class StrategyFilters:
     include_members: bool = True  # a cluster's view includes its member provinces' strategies
 
 
+def with_budget(qs: QuerySet[Strategy]) -> QuerySet[Strategy]:
+    """``total_budget`` and ``project_count`` of each strategy, as subqueries rather than a GROUP BY over the
+    joined projects: a page (LIMIT) then costs its own rows only, and count() needs no aggregation."""
+    projects = Project.objects.filter(strategy=OuterRef("pk")).order_by().values("strategy")
+    return qs.annotate(
+        total_budget=Coalesce(Subquery(projects.annotate(total=Sum("budget")).values("total")), ZERO),
+        project_count=Coalesce(Subquery(projects.annotate(n=Count("pk")).values("n")), 0),
+    )
+
+
 def strategies_for(*, user: User, filters: StrategyFilters) -> QuerySet[Strategy]:
     """Visible strategies with owner, lineage and total budget (one query)."""
-    qs = (
-        visible_strategies(user)
-        .select_related("province", "cluster", "previous")
-        .annotate(total_budget=Coalesce(Sum("projects__budget"), ZERO), project_count=Count("projects"))
-    )
+    qs = with_budget(visible_strategies(user).select_related("province", "cluster", "previous"))
     if filters.fiscal_year:
         qs = qs.filter(fiscal_year=filters.fiscal_year)
     if filters.province:
@@ -125,6 +131,16 @@ def quadrant_counts(strategies) -> dict[str, int]:
     counts = dict.fromkeys(LETTERS, 0)
     for s in strategies:
         counts[s.quadrant] += 1
+    return counts
+
+
+def quadrant_counts_of(strategies: QuerySet[Strategy]) -> dict[str, int]:
+    """quadrant_counts of a queryset, reading only the three columns a quadrant comes from (one query)."""
+    counts = dict.fromkeys(LETTERS, 0)
+    for override, asean, national in strategies.values_list(
+        "override_quadrant", "asean_effect", "national_effect"
+    ):
+        counts[override or quadrant_of(asean, national)] += 1
     return counts
 
 

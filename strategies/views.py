@@ -141,8 +141,9 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
     if not owners:
         raise Http404("strategy")
     fy = _current_fy()
+    # Bound on every POST, even an empty one (nothing filled in or ticked), so that it shows its errors.
     form = StrategyForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         owners=owners,
         criteria=services.active_criteria(),
         indicators=_indicators_for(fy),
@@ -192,7 +193,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         **{f"criterion_{c.pk}": str(v or 0) for axis in page.criteria.values() for c, v in axis},
     }
     form = StrategyForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         owners=[strategy.owner],
         criteria=services.active_criteria(),
         indicators=_indicators_for(strategy.fiscal_year),
@@ -268,7 +269,8 @@ def strategy_propose(request: HttpRequest, pk: int) -> HttpResponse:
 def strategy_endorse(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = get_strategy_for_user(request.user, pk)
     require(can_review_strategies(request.user))
-    text = request.POST.get("text", "")[:5000]
+    # An optional note, taken as typed: NUL characters (which PostgreSQL cannot store) are dropped.
+    text = request.POST.get("text", "").replace("\x00", "")[:5000]
     return _act(request, strategy, lambda: services.strategy_endorse(strategy=strategy, by=request.user, text=text),
                 _("The strategy was endorsed."))  # fmt: skip
 
@@ -327,7 +329,9 @@ def strategy_override(request: HttpRequest, pk: int) -> HttpResponse:
     """The no-JavaScript way to move a strategy to another quadrant (the matrix's drag does the same POST)."""
     strategy = get_strategy_for_user(request.user, pk)
     require(can_review_strategies(request.user))
-    form = OverrideForm(request.POST or None, initial={"quadrant": strategy.quadrant})
+    form = OverrideForm(
+        request.POST if request.method == "POST" else None, initial={"quadrant": strategy.quadrant}
+    )
     error = None
     if request.method == "POST":
         if form.is_valid():
@@ -361,7 +365,10 @@ def _safe_next(request: HttpRequest) -> bool:
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next", "")
-    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    # A path on this site only: anything else (even "a b") would be taken by redirect() as a view name.
+    return target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    )
 
 
 @require_POST
@@ -411,7 +418,11 @@ def _project_form(request, strategy, project: Project | None) -> HttpResponse:
         initial = {f: getattr(project, f) for f in ("title_th", "title_en", "lead_agency", "partners", "budget", "funding_source",
                                                    "start_fy", "end_fy", "status", "kpi", "kpi_target", "kpi_actual", "kpi_unit")}  # fmt: skip
         initial["provinces"] = list(project.provinces.all())
-    form = ProjectForm(request.POST or None, provinces=_project_provinces(strategy), initial=initial)
+    form = ProjectForm(
+        request.POST if request.method == "POST" else None,
+        provinces=_project_provinces(strategy),
+        initial=initial,
+    )
     error = None
     if request.method == "POST" and form.is_valid():
         try:

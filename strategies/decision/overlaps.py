@@ -14,7 +14,8 @@ highest pair score and its terms are the words most of its members share.
 """
 
 import math
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -226,6 +227,31 @@ def buckets(docs: Iterable[Doc]) -> dict[tuple[str, int], list[Doc]]:
     return result
 
 
+# Scoring a bucket (tokenising, TF-IDF, every pair) is what the finder costs, and its result depends on the
+# bucket's documents and the threshold alone. Pages ask again and again for the same buckets (the cluster tab,
+# the cluster dashboard, the national summary), so each process keeps the latest results, keyed by exactly
+# those inputs: Docs are frozen dataclasses, so a changed title, summary, owner or tag is another key and a
+# stale result is never served. Bounded; a lock because the development server runs threads.
+_SCORED: OrderedDict[tuple, tuple[list[Pair], list[_Features]]] = OrderedDict()
+_SCORED_MAX = 128
+_SCORED_LOCK = threading.Lock()
+
+
+def _scored(bucket: list[Doc], threshold: float) -> tuple[list[Pair], list[_Features]]:
+    key = (tuple(bucket), threshold)
+    with _SCORED_LOCK:
+        if (hit := _SCORED.get(key)) is not None:
+            _SCORED.move_to_end(key)
+            return hit
+    features = _features(bucket)
+    result = (score_pairs(bucket, threshold=threshold, feats=features), features)
+    with _SCORED_LOCK:
+        _SCORED[key] = result
+        while len(_SCORED) > _SCORED_MAX:
+            _SCORED.popitem(last=False)
+    return result
+
+
 def find_groups(
     docs: Iterable[Doc],
     *,
@@ -240,10 +266,8 @@ def find_groups(
         if len(bucket) < 2 or len({d.owner for d in bucket}) < 2:
             continue
         bucket.sort(key=lambda d: d.id)
-        features = _features(bucket)
-        pairs = [
-            p for p in score_pairs(bucket, threshold=threshold, feats=features) if p.key not in suppressed
-        ]
+        scored, features = _scored(bucket, threshold)
+        pairs = [p for p in scored if p.key not in suppressed]
         if not pairs:
             continue
         feats = dict(zip((d.id for d in bucket), features, strict=True))

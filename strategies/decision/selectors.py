@@ -4,6 +4,7 @@ all work on data loaded in bulk.
 
 The cluster tab, the national summary, the ``find_overlaps`` command and the briefings call these."""
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -131,32 +132,42 @@ def overlap_groups(
 def _envelope_at(
     envelopes: dict[int, list[tuple[int, Decimal]]], province_id: int, fy: int
 ) -> Decimal | None:
-    """The envelope of the fiscal year, else of the latest earlier year."""
-    best = None
-    for year, amount in envelopes.get(province_id, ()):
-        if year <= fy and (best is None or year > best[0]):
-            best = (year, amount)
-    return best[1] if best else None
+    """The envelope of the fiscal year, else of the latest earlier year (each list is sorted by year: a
+    binary search, as every year of envelopes is loaded)."""
+    years = envelopes.get(province_id, ())
+    i = bisect.bisect_right(years, fy, key=lambda envelope: envelope[0])
+    return years[i - 1][1] if i else None
 
 
-def project_flags(projects: Iterable[Project | int]) -> dict[int, budget.Flag]:
+def project_flags(projects: Iterable[Project | int] | QuerySet[Project]) -> dict[int, budget.Flag]:
     """project id → Flag, for the projects beyond one province's reach (others are absent).
-    Four queries whatever the number of projects; the projects need nothing preloaded."""
-    ids = [p if isinstance(p, int) else p.pk for p in projects]
-    if not ids:
+    Five queries whatever the number of projects; the projects need nothing preloaded. A queryset is used
+    as a subquery: the national summary's thousands of ids would cost more to send than to look up."""
+    if isinstance(projects, QuerySet):
+        ids = projects.values("pk")
+    else:
+        ids = [p if isinstance(p, int) else p.pk for p in projects]
+        if not ids:
+            return {}
+    rows = list(Project.objects.filter(pk__in=ids).values("pk", "budget", "funding_source", "strategy_id"))
+    if not rows:
         return {}
-    rows = list(
-        Project.objects.filter(pk__in=ids).values(
-            "pk",
-            "budget",
-            "funding_source",
-            "strategy__fiscal_year",
-            "strategy__province_id",
-            "strategy__province__code",
-            "strategy__province__cluster_id",
-            "strategy__cluster_id",
-        )
+    # The strategies by their own keys, not joined: PostgreSQL would hash-join the whole strategy table,
+    # a cost that grows with every year of strategies rather than with the projects asked about.
+    strategy_ids = (
+        Project.objects.filter(pk__in=ids).values("strategy_id")
+        if isinstance(ids, QuerySet)
+        else {r["strategy_id"] for r in rows}
     )
+    owners = {
+        s["pk"]: s
+        for s in Strategy.objects.filter(pk__in=strategy_ids).values(
+            "pk", "fiscal_year", "province_id", "province__code", "province__cluster_id", "cluster_id"
+        )
+    }
+    for r in rows:
+        owner = owners[r["strategy_id"]]
+        r.update({f"strategy__{key}": owner[key] for key in owner if key != "pk"})
     where: dict[int, list[int | None]] = defaultdict(list)  # project → clusters of its provinces
     for project_id, cluster_id in Project.provinces.through.objects.filter(project_id__in=ids).values_list(
         "project_id", "province__cluster_id"
@@ -172,9 +183,11 @@ def project_flags(projects: Iterable[Project | int]) -> dict[int, budget.Flag]:
     needed |= {pk for ms in members.values() for pk, _code in ms}
     max_fy = max(r["strategy__fiscal_year"] for r in rows)
     envelopes: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for province_id, year, amount in BudgetEnvelope.objects.filter(
-        province_id__in=needed, fiscal_year__lte=max_fy
-    ).values_list("province_id", "fiscal_year", "amount"):
+    for province_id, year, amount in (
+        BudgetEnvelope.objects.filter(province_id__in=needed, fiscal_year__lte=max_fy)
+        .order_by("fiscal_year")
+        .values_list("province_id", "fiscal_year", "amount")
+    ):
         envelopes[province_id].append((year, amount))
     reach = budget.reach_settings()
     flags = {}
@@ -482,11 +495,17 @@ def national_summary(*, fiscal_year: int, sort: str = "cluster") -> list[Nationa
         if code := cluster_code_of(s):
             by_cluster[code].append(s)
     groups = overlap_groups(fiscal_year=fiscal_year, strategies=strategies)
-    projects = list(
-        Project.objects.filter(strategy__in=[s.pk for s in strategies]).values_list("pk", "strategy_id")
+    # The projects of those strategies (strategies_in: the year's, not dropped), as a queryset for the flags.
+    chosen = Project.objects.filter(strategy__fiscal_year=fiscal_year).exclude(
+        strategy__status=StrategyStatus.DROPPED
     )
-    flags = project_flags([pk for pk, _s in projects])
+    projects = list(chosen.values_list("pk", "strategy_id"))
+    flags = project_flags(chosen)
     cluster_of_strategy = {s.pk: cluster_code_of(s) for s in strategies}
+    flagged_by_cluster: dict[str, list[budget.Flag]] = defaultdict(list)
+    for pk, strategy_id in projects:
+        if flag := flags.get(pk):
+            flagged_by_cluster[cluster_of_strategy.get(strategy_id)].append(flag)
     round = round_for(fiscal_year)
     readiness, indicators = official_readiness(round)
     infos = [gaps.IndicatorInfo(i.code, i.dimension, i.name) for i in indicators]
@@ -498,7 +517,7 @@ def national_summary(*, fiscal_year: int, sort: str = "cluster") -> list[Nationa
     rows = []
     for c in clusters:
         mine = [g for g in groups if g.cluster == c.code]
-        flagged = [f for pk, s in projects if (f := flags.get(pk)) and cluster_of_strategy.get(s) == c.code]
+        flagged = flagged_by_cluster[c.code]
         report = gaps.gap_report(
             cluster=c.code,
             members=members[c.pk],

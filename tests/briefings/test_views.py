@@ -66,7 +66,7 @@ def test_the_status_polls_while_the_job_runs_and_stops_when_it_is_done(make_brie
     url = reverse("briefing_status", args=[running.pk])
     html = client_for(planner).get(url, headers={"HX-Request": "true"}).content.decode()
     assert f'hx-get="{url}"' in html and 'hx-trigger="every 2s"' in html and 'hx-swap="outerHTML"' in html
-    assert "กำลังจัดหน้า" in html and 'aria-valuenow="40"' in html
+    assert "กำลังจัดหน้า" in html and 'value="40" max="100"' in html
     Briefing.objects.filter(pk=running.pk).update(status=BriefingStatus.DONE, file="briefings/x.pdf", pages=9)
     html = client_for(planner).get(url).content.decode()
     assert "hx-trigger" not in html  # polling stops

@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext, override
 
 from briefings import services
 from briefings.choices import BriefingStatus
@@ -74,8 +75,9 @@ def worker(tmp_path):
                 process.wait(10)
 
 
-def _follow(pk: int, until, timeout: float = 60) -> list[str]:
-    """Poll the job every 20 ms; the statuses it went through, until ``until(job)`` or the timeout."""
+def _follow(pk: int, until, timeout: float = 60, logs: Path | None = None) -> list[str]:
+    """Poll the job every 20 ms; the statuses it went through, until ``until(job)`` or the timeout (then
+    the workers' logs in ``logs`` tell why: a worker that could not start, a render that failed...)."""
     seen: list[str] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -85,7 +87,9 @@ def _follow(pk: int, until, timeout: float = 60) -> list[str]:
         if until(job):
             return seen
         time.sleep(0.02)
-    pytest.fail(f"briefing {pk} still {seen[-1]} after {timeout} s (went through {seen})")
+    found = sorted(logs.glob("worker-*.log")) if logs else []
+    tails = "".join(f"\n--- {log.name}:\n{log.read_text()[-2000:]}" for log in found)
+    pytest.fail(f"briefing {pk} still {seen[-1]} after {timeout} s (went through {seen}){tails}")
 
 
 def test_a_cluster_briefing_goes_queued_running_done_on_a_real_worker(worker, cluster_filled, secretariat):
@@ -122,3 +126,58 @@ def test_a_job_whose_worker_is_killed_mid_render_is_swept_and_done_by_another(
     _follow(briefing.pk, lambda job: job.status in (BriefingStatus.DONE, BriefingStatus.FAILED), timeout=90)
     briefing.refresh_from_db()
     assert briefing.status == BriefingStatus.DONE and briefing.attempts == 2, briefing.error
+
+
+def test_a_job_whose_workers_keep_dying_ends_failed_with_a_message_and_a_retry_without_anyone_stepping_in(
+    worker, cluster_filled, secretariat, client_for, settings, tmp_path
+):
+    """Killed on every attempt: the sweep re-queues it while attempts are left, then fails it with a message
+    the user reads on the page and a retry that works — at no point does the job wait for an administrator."""
+    from briefings.tasks import briefing_sweep_task
+
+    # The sweep's patience, shortened in this process only: "running" for over a second means stuck. (The
+    # worker keeps its own limits; the sweep runs here — as Celery beat's task and as the page's poll.)
+    settings.BRIEFING_TIME_LIMIT, settings.BRIEFING_SWEEP_MARGIN = 1, 0
+    beat = settings.CELERY_BEAT_SCHEDULE["briefings-sweep"]
+    assert beat["task"] == briefing_sweep_task.name and beat["schedule"] <= 60  # in production: every minute
+    page = client_for(secretariat)
+    briefing, _ = services.briefing_request(kind="cluster", subject="N-UP1", fiscal_year=2570, by=secretariat)
+    process = worker()
+    for attempt in range(1, settings.BRIEFING_MAX_ATTEMPTS + 1):
+        _follow(
+            briefing.pk,
+            lambda job: job.status == BriefingStatus.RUNNING and job.attempts == attempt,
+            logs=tmp_path,
+        )
+        os.kill(process.pid, signal.SIGKILL)  # mid-render, every time
+        process.wait(20)
+        # The next worker boots while the sweep waits; it finds nothing to do until the job is queued again
+        # (the job's message went down with the killed worker, unacknowledged).
+        process = worker()
+        briefing.refresh_from_db()
+        assert briefing.status == BriefingStatus.RUNNING and not briefing.file
+        time.sleep(max(0.0, 1.05 - (timezone.now() - briefing.started_at).total_seconds()))
+        if attempt < settings.BRIEFING_MAX_ATTEMPTS:
+            # Celery beat's sweep: attempts are left, so the job goes back to the queue for the next worker.
+            assert briefing_sweep_task.apply().get() == {"requeued": 1, "failed": 0}
+            assert Briefing.objects.get(pk=briefing.pk).status == BriefingStatus.QUEUED
+    # Out of attempts: the page's own status poll sweeps it, and that very answer shows the failure.
+    polled = page.get(f"/briefings/{briefing.pk}/status/", headers={"HX-Request": "true"})
+    briefing.refresh_from_db()
+    assert briefing.status == BriefingStatus.FAILED and briefing.attempts == settings.BRIEFING_MAX_ATTEMPTS
+    with override(briefing.language):
+        assert briefing.error == gettext(
+            "The worker preparing this briefing stopped before it was finished. Try again; if it "
+            "fails again, tell the administrator."
+        )
+    text = polled.content.decode()
+    assert polled.status_code == 200 and briefing.error in text
+    assert f'hx-post="/briefings/{briefing.pk}/retry/"' in text and "hx-trigger" not in text  # polling stops
+    # The retry on that fragment queues it afresh (attempts start over) and the worker started last finishes it.
+    retried = page.post(f"/briefings/{briefing.pk}/retry/", headers={"HX-Request": "true"})
+    assert retried.status_code == 200 and 'hx-trigger="every 2s"' in retried.content.decode()
+    seen = _follow(
+        briefing.pk, lambda job: job.status in (BriefingStatus.DONE, BriefingStatus.FAILED), logs=tmp_path
+    )
+    briefing.refresh_from_db()
+    assert seen[-1] == BriefingStatus.DONE and briefing.attempts == 1 and briefing.file, briefing.error

@@ -57,10 +57,14 @@ EXPECTED = {
     ("cluster_rollup", ("N-UP1",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
     ("cluster_rollup", ("NE-UP1",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("cluster_review", ("N-UP1",)): row(LOGIN, 404, 404, 404, 404, 200, 404),
+    ("cluster_review", ("NE-UP1",)): row(LOGIN, 404, 404, 404, 404, 200, 404),
     ("assessment_detail", ("TH-50", 2570)): row(LOGIN, 200, 404, 200, 404, 200, 200),
     ("assessment_detail", ("TH-41", 2570)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("assessment_detail", ("TH-52", 2570)): row(LOGIN, 404, 200, 200, 404, 200, 200),  # not started yet
     ("assessment_detail", ("TH-50", 2599)): row(LOGIN, 404, 404, 404, 404, 404, 404),
+    ("assessment_detail", ("TH-41", 2569)): row(
+        LOGIN, 404, 404, 404, 200, 200, 200
+    ),  # approved, closed round
     ("assessment_start", ("TH-50", 2570)): POST_ONLY,
     ("answer_save", ("{cm}", "{cm_answer}")): POST_ONLY,
     ("evidence_add", ("{cm}", "{cm_answer}")): POST_ONLY,
@@ -70,6 +74,7 @@ EXPECTED = {
     ("assessment_return", ("{cm}",)): row(LOGIN, 403, 404, 403, 404, 200, 403),
     ("assessment_return", ("{udon}",)): row(LOGIN, 404, 404, 404, 403, 200, 403),
     ("evidence_download", ("{cm_file}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
+    ("evidence_download", ("{udon_file}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("evidence_delete", ("{cm_file}",)): POST_ONLY,
     # Excel round-trip (issue 8): whoever sees the assessment downloads; only its planner or an admin uploads.
     ("assessment_xlsx", ("{cm}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
@@ -80,6 +85,7 @@ EXPECTED = {
     ("cluster_rollup_xlsx", ("NE-UP1",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("national_rollup_xlsx", ()): ALL_OK,
     # --- strategies ({cm_s}: Chiang Mai's, {nup1_s}: N-UP1's own, {udon_s}: Udon Thani's; {cm_p}: a project of {cm_s})
+    # (and {nup1_p}, {udon_p} of theirs)
     ("strategy_list", ()): ALL_OK,
     ("strategy_create", ()): row(LOGIN, 200, 200, 200, 200, 404, 200),
     ("strategy_review_queue", ()): row(LOGIN, 404, 404, 404, 404, 200, 404),
@@ -87,14 +93,23 @@ EXPECTED = {
     ("matrix_cluster", ("N-UP1",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
     ("matrix_cluster", ("NE-UP1",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("matrix_province", ("TH-50",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
+    ("matrix_province", ("TH-52",)): row(LOGIN, 404, 200, 200, 404, 200, 200),
+    ("matrix_province", ("TH-41",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("strategy_detail", ("{cm_s}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
     ("strategy_detail", ("{nup1_s}",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
     ("strategy_detail", ("{udon_s}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("strategy_edit", ("{cm_s}",)): row(LOGIN, 200, 404, 403, 404, 403, 200),
     ("strategy_edit", ("{nup1_s}",)): row(LOGIN, 403, 403, 200, 404, 403, 200),
+    ("strategy_edit", ("{udon_s}",)): row(LOGIN, 404, 404, 404, 403, 403, 200),
     ("strategy_override", ("{cm_s}",)): row(LOGIN, 403, 404, 403, 404, 200, 403),
+    ("strategy_override", ("{nup1_s}",)): row(LOGIN, 403, 403, 403, 404, 200, 403),
+    ("strategy_override", ("{udon_s}",)): row(LOGIN, 404, 404, 404, 403, 200, 403),
     ("project_create", ("{cm_s}",)): row(LOGIN, 200, 404, 403, 404, 403, 200),
+    ("project_create", ("{nup1_s}",)): row(LOGIN, 403, 403, 200, 404, 403, 200),
+    ("project_create", ("{udon_s}",)): row(LOGIN, 404, 404, 404, 403, 403, 200),
     ("project_edit", ("{cm_p}",)): row(LOGIN, 200, 404, 403, 404, 403, 200),
+    ("project_edit", ("{nup1_p}",)): row(LOGIN, 403, 403, 200, 404, 403, 200),
+    ("project_edit", ("{udon_p}",)): row(LOGIN, 404, 404, 404, 403, 403, 200),
     ("strategy_propose", ("{cm_s}",)): POST_ONLY,
     ("strategy_endorse", ("{cm_s}",)): POST_ONLY,
     ("strategy_return", ("{cm_s}",)): POST_ONLY,
@@ -118,12 +133,19 @@ EXPECTED = {
     ("briefing_detail", ("{nup1_draft_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
     ("briefing_detail", ("{cm_b}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
     ("briefing_detail", ("{nat_b}",)): row(LOGIN, 404, 404, 404, 404, 200, 200),
+    ("briefing_detail", ("{neup1_b}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
+    ("briefing_detail", ("{udon_b}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("briefing_status", ("{nup1_b}",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("briefing_status", ("{nup1_draft_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
+    ("briefing_status", ("{cm_b}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
     ("briefing_status", ("{nat_b}",)): row(LOGIN, 404, 404, 404, 404, 200, 200),
+    ("briefing_status", ("{neup1_b}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("briefing_download", ("{nup1_b}",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
     ("briefing_download", ("{nup1_draft_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
     ("briefing_download", ("{cm_b}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
     ("briefing_download", ("{nat_b}",)): row(LOGIN, 404, 404, 404, 404, 200, 200),
+    ("briefing_download", ("{neup1_b}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
+    ("briefing_download", ("{udon_b}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("briefing_retry", ("{nup1_b}",)): POST_ONLY,
     # --- JSON API (issue 8; tests/api): the session client stands for a token (both authenticate the same
     # user). Anonymous: 401 (no redirect: "WWW-Authenticate: Token"); the docs page, for people, goes to login.
@@ -139,12 +161,16 @@ EXPECTED = {
     ("api:assessment-list", ()): API_OK,
     ("api:assessment-detail", ("{cm}",)): row(401, 200, 404, 200, 404, 200, 200),  # a draft
     ("api:assessment-detail", ("{udon}",)): row(401, 404, 404, 404, 200, 200, 200),
+    # An approved assessment is official: everyone with a role reads its figures (tests/api: not its answers).
+    ("api:assessment-detail", ("{udon_2569}",)): API_OK,
     ("api:strategy-list", ()): API_OK,
     ("api:strategy-detail", ("{cm_s}",)): row(401, 200, 404, 200, 404, 200, 200),
     ("api:strategy-detail", ("{nup1_s}",)): row(401, 200, 200, 200, 404, 200, 200),
     ("api:strategy-detail", ("{udon_s}",)): row(401, 404, 404, 404, 200, 200, 200),
     ("api:project-list", ()): API_OK,
     ("api:project-detail", ("{cm_p}",)): row(401, 200, 404, 200, 404, 200, 200),
+    ("api:project-detail", ("{nup1_p}",)): row(401, 200, 200, 200, 404, 200, 200),
+    ("api:project-detail", ("{udon_p}",)): row(401, 404, 404, 404, 200, 200, 200),
     ("api:rollup-cluster", ("N-UP1",)): row(401, 200, 200, 200, 404, 200, 200),
     ("api:rollup-cluster", ("NE-UP1",)): row(401, 404, 404, 404, 200, 200, 200),
     ("api:rollup-national", ()): API_OK,
@@ -152,6 +178,9 @@ EXPECTED = {
     ("api:docs", ()): ALL_OK,
     # Django's admin: its own views are guarded by admin_view; the index stands for them all.
     ("admin:index", ()): row(302, 302, 302, 302, 302, 302, 200),
+    # ... and on real objects: a strategy, and the planner's own account (no one edits their own rights).
+    ("admin:strategies_strategy_change", ("{cm_s}",)): row(302, 302, 302, 302, 302, 302, 200),
+    ("admin:auth_user_change", ("{planner_user}",)): row(302, 302, 302, 302, 302, 302, 200),
 }
 
 # URL namespaces whose views belong to Django itself and are covered by a representative above.
@@ -179,8 +208,11 @@ def test_it_has_an_expectation_for_every_url():
 
 
 @pytest.fixture
-def world(cast, round_2570, planner, secretariat_other):
-    """Real objects for the URLs: Chiang Mai's and Udon Thani's FY 2570 assessments, an evidence file."""
+def world(cast, round_2569, round_2570, planner, secretariat_other):
+    """Real objects for the URLs, of the planner's own units and of others: Chiang Mai's and Udon Thani's
+    FY 2570 assessments with an evidence file each, Udon Thani's approved FY 2569 one, strategies and projects
+    of Chiang Mai, N-UP1 and Udon Thani, briefings on every kind of subject. (Also tests/provinces/
+    test_write_refusals.py builds on it.)"""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from provinces.models import Province
@@ -194,6 +226,14 @@ def world(cast, round_2570, planner, secretariat_other):
     answer = cm.answers.order_by("indicator__position").first()
     upload = SimpleUploadedFile("รายงาน.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     evidence = services.evidence_add_file(answer=answer, upload=upload, title="", by=planner)
+    udon_answer = udon.answers.order_by("indicator__position").first()
+    udon_upload = SimpleUploadedFile("report.pdf", b"%PDF-1.4 udon", content_type="application/pdf")
+    udon_evidence = services.evidence_add_file(
+        answer=udon_answer, upload=udon_upload, title="", by=cast["admin"]
+    )
+    from tests.readiness.conftest import fill
+
+    udon_2569 = fill("TH-41", round_2569, status="approved", by=cast["advisor"])
     from decimal import Decimal
 
     from strategies import services as strategy_services
@@ -217,6 +257,20 @@ def world(cast, round_2570, planner, secretariat_other):
         ),
         by=planner,
     )
+
+    def project(strategy, by, provinces=()):
+        ids = tuple(Province.objects.filter(code__in=provinces).values_list("pk", flat=True))
+        return strategy_services.project_save(
+            strategy=strategy,
+            data=strategy_services.ProjectData(
+                title_th="โครงการ", lead_agency="จังหวัด", budget=Decimal(1), funding_source="provincial",
+                start_fy=2570, end_fy=2570, province_ids=ids,
+            ),
+            by=by,
+        )  # fmt: skip
+
+    nup1_p = project(nup1_s, cast["secretariat"], provinces=("TH-50", "TH-51"))
+    udon_p = project(udon_s, cast["admin"])
     from django.core.files.base import ContentFile
 
     from briefings.models import Briefing
@@ -232,8 +286,11 @@ def world(cast, round_2570, planner, secretariat_other):
     return {
         "nup1_b": briefing("cluster", "N-UP1"), "nup1_draft_b": briefing("cluster", "N-UP1", includes_unapproved=True),
         "cm_b": briefing("province", "TH-50"), "nat_b": briefing("national", "TH"),
+        "neup1_b": briefing("cluster", "NE-UP1"), "udon_b": briefing("province", "TH-41"),
         "cm": cm.pk, "udon": udon.pk, "cm_answer": answer.pk, "cm_file": evidence.pk,
+        "udon_answer": udon_answer.pk, "udon_file": udon_evidence.pk, "udon_2569": udon_2569.pk,
         "cm_s": cm_s.pk, "nup1_s": nup1_s.pk, "udon_s": udon_s.pk, "cm_p": cm_p.pk,
+        "nup1_p": nup1_p.pk, "udon_p": udon_p.pk, "planner_user": planner.pk,
     }  # fmt: skip
 
 
@@ -242,6 +299,34 @@ def test_it_answers_each_role_as_expected(cast, world, client_for, name, args):
     url = reverse(name, args=[world[a[1:-1]] if str(a).startswith("{") else a for a in args])
     got = {role: client_for(cast[role]).get(url).status_code for role in ROLES}
     assert got == EXPECTED[name, args]
+
+
+def _unplaced_expectation(name: str, args) -> int:
+    """What a signed-in account that no administrator has placed yet (no role, no unit) gets: what every role
+    gets (the lists, the national figures, a 405), and nothing of any unit."""
+    if name.startswith("api:"):
+        return 403  # api.permissions.HasScope
+    if name.startswith("admin:"):
+        return 302  # the admin's login page
+    if name == "home":
+        return 200  # the page that says to ask an administrator for a role
+    if name == "readiness_home":
+        return 404  # every role is sent to its own unit's page; there is none
+    everyone = {status for role, status in EXPECTED[name, args].items() if role != "anonymous"}
+    return everyone.pop() if len(everyone) == 1 else 404
+
+
+def test_an_account_without_a_role_sees_nothing_of_any_unit(world, client_for):
+    from django.contrib.auth.models import User
+
+    client = client_for(User.objects.create_user("unplaced", password="pw-unplaced"))
+    urls = {
+        (name, args): reverse(name, args=[world[a[1:-1]] if str(a).startswith("{") else a for a in args])
+        for name, args in EXPECTED
+        if name != "logout"  # answered 405 like the rest, but keep the session for the other rows
+    }
+    got = {key: client.get(url).status_code for key, url in urls.items()}
+    assert got == {key: _unplaced_expectation(*key) for key in urls}
 
 
 def test_it_sends_anonymous_visitors_to_the_login_page(client):
