@@ -146,10 +146,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     def get_answers(self, obj: Assessment) -> list | None:
         if not self._full(obj):
             return None
-        return [
-            {"indicator": a.indicator.code, "dimension": a.indicator.dimension, "level": a.level}
-            for a in obj.answers.all()
-        ]
+        return self.context["answers"].get(obj.pk, [])  # loaded for the whole page by the view
 
 
 class OverrideSerializer(serializers.Serializer):
