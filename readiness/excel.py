@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -37,6 +37,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from provinces.models import Cluster
+from provinces.workbooks import Cells, Unreadable, cell_text, read_workbook
 
 from . import services
 from .access import can_edit_assessment
@@ -385,93 +386,46 @@ def upload_refusal(assessment: Assessment) -> str | None:
     return None
 
 
-class _Unreadable(Exception):
-    def __init__(self, message: str):
-        self.message = message
-
-
-Cells = dict[int, tuple[object, bool]]  # column (1-based) → (value, is a formula)
-
-
 def _column_label(position: int) -> str:
     column = COLUMNS[position - 1] if 0 < position <= len(COLUMNS) else None
     letter = get_column_letter(position)
     return f"{letter} ({column.header})" if column else letter
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\x00", "").strip()
-
-
 def _shown(value: object) -> str:
-    text = _text(value)
+    text = cell_text(value)
     return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _check_container(content: bytes, filename: str) -> None:
     """Size, zip structure and macros, before openpyxl reads anything."""
     if len(content) > MAX_UPLOAD_BYTES:
-        raise _Unreadable(_("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+        raise Unreadable(_("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
     lower = (filename or "").lower()
     if lower.endswith((".xlsm", ".xltm", ".xlam")):
-        raise _Unreadable(_("Workbooks with macros (.xlsm) are not accepted. Save the file as .xlsx."))
+        raise Unreadable(_("Workbooks with macros (.xlsm) are not accepted. Save the file as .xlsx."))
     if not lower.endswith(".xlsx"):
-        raise _Unreadable(_("Only .xlsx files (Excel workbooks) can be uploaded."))
+        raise Unreadable(_("Only .xlsx files (Excel workbooks) can be uploaded."))
     if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise _Unreadable(_("This is not a valid .xlsx file: an Excel workbook is a zip archive."))
+        raise Unreadable(_("This is not a valid .xlsx file: an Excel workbook is a zip archive."))
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise _Unreadable(_("This is not a valid .xlsx file: an Excel workbook is a zip archive.")) from None
+        raise Unreadable(_("This is not a valid .xlsx file: an Excel workbook is a zip archive.")) from None
     names = [m.filename.lower() for m in members]
     if any("vbaproject" in n or n.endswith(".bin") and "vba" in n for n in names):
-        raise _Unreadable(_("Workbooks with macros (.xlsm) are not accepted. Save the file as .xlsx."))
+        raise Unreadable(_("Workbooks with macros (.xlsm) are not accepted. Save the file as .xlsx."))
     if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        raise _Unreadable(_("The workbook is too large once unpacked."))
+        raise Unreadable(_("The workbook is too large once unpacked."))
     if "xl/workbook.xml" not in names:
-        raise _Unreadable(_("The workbook could not be read. Save it again as an Excel workbook (.xlsx)."))
+        raise Unreadable(_("The workbook could not be read. Save it again as an Excel workbook (.xlsx)."))
 
 
 def _read_sheets(content: bytes) -> dict[str, list[tuple[int, Cells]]]:
-    try:
-        # data_only=False keeps formulas as formulas so that they can be refused.
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds on a damaged or foreign workbook
-        raise _Unreadable(
-            _("The workbook could not be read. Save it again as an Excel workbook (.xlsx).")
-        ) from None
-    sheets: dict[str, list[tuple[int, Cells]]] = {}
-    try:
-        for worksheet in workbook.worksheets:
-            # A stored dimension may claim far more cells than there are; read only the cells present.
-            worksheet.reset_dimensions()
-            rows = []
-            for position, cells in enumerate(worksheet.iter_rows(), start=1):
-                number, values = position, {}
-                for index, cell in enumerate(cells, start=1):
-                    if cell.value is None:
-                        continue
-                    number = getattr(cell, "row", None) or number
-                    values[getattr(cell, "column", None) or index] = (cell.value, cell.data_type == "f")
-                if values:
-                    rows.append((number, values))
-                    if len(rows) > MAX_ROWS:
-                        raise _Unreadable(_("The workbook has far more rows than an assessment."))
-            sheets[worksheet.title] = rows
-    except _Unreadable:
-        raise
-    except Exception:
-        raise _Unreadable(
-            _("The workbook could not be read. Save it again as an Excel workbook (.xlsx).")
-        ) from None
-    finally:
-        workbook.close()
-    return sheets
+    return read_workbook(
+        content, max_rows=MAX_ROWS, too_many=_("The workbook has far more rows than an assessment.")
+    )
 
 
 def parse_level(value: object) -> int | None:
@@ -514,9 +468,9 @@ class _FileRow:
 def _meta(rows: list[tuple[int, Cells]]) -> dict[str, str]:
     meta = {}
     for _number, cells in rows:
-        key = _text(cells.get(1, (None, False))[0])
+        key = cell_text(cells.get(1, (None, False))[0])
         if key:
-            meta[key] = _text(cells.get(2, (None, False))[0])
+            meta[key] = cell_text(cells.get(2, (None, False))[0])
     return meta
 
 
@@ -577,7 +531,7 @@ def _check_rows(
     header_ok = True
     for column in COLUMNS:
         position = POSITION[column.key]
-        if _text(header.get(position, (None, False))[0]) != column.header:
+        if cell_text(header.get(position, (None, False))[0]) != column.header:
             header_ok = False
             issues.append(
                 UploadIssue(
@@ -607,9 +561,9 @@ def _check_rows(
                 )
             )
 
-        if not any(_text(v) for v, _f in cells.values()):
+        if not any(cell_text(v) for v, _f in cells.values()):
             continue
-        keys = {k: _text(value(k)) for k in KEY_COLUMNS}
+        keys = {k: cell_text(value(k)) for k in KEY_COLUMNS}
         if not any(keys.values()):
             error("indicator", _("This row is not from the template: its grey key columns are empty."))
             continue
@@ -632,7 +586,7 @@ def _check_rows(
             )
             ok = False
         seen.setdefault(code, number)
-        if ok and _text(value("code")) != code:
+        if ok and cell_text(value("code")) != code:
             error(
                 "code",
                 _("A grey column was edited: the indicator code should read %(code)s.") % {"code": code},
@@ -687,7 +641,7 @@ def _read(assessment: Assessment, content: bytes, filename: str) -> list[_FileRo
     try:
         _check_container(content, filename)
         sheets = _read_sheets(content)
-    except _Unreadable as exc:
+    except Unreadable as exc:
         raise UploadFailed([UploadIssue("", 0, "", exc.message)]) from None
     names = list(sheets)
     for name in SHEETS:

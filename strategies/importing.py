@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from provinces.access import role_of, scope_of
 from provinces.choices import Role
 from provinces.models import Cluster, Province
+from provinces.workbooks import Unreadable, cell_text, read_workbook
 from readiness.services import WorkflowError
 
 from .access import can_import
@@ -156,16 +157,11 @@ class ImportSummary:
 RawRow = tuple[int, dict[int, tuple[object, bool]]]
 
 
-class _Unreadable(Exception):
-    def __init__(self, message: str):
-        self.message = message
-
-
 def _csv_rows(file: ImportFile) -> list[RawRow]:
     try:
         text = file.content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _Unreadable(
+        raise Unreadable(
             _("The file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (Comma delimited)”.")
         ) from None
     text = text.replace("\x00", "")
@@ -177,54 +173,29 @@ def _csv_rows(file: ImportFile) -> list[RawRow]:
                 rows.append((number, {i: (value, False) for i, value in enumerate(record)}))
                 _count(rows)
     except csv.Error:
-        raise _Unreadable(_("The file could not be read as CSV.")) from None
+        raise Unreadable(_("The file could not be read as CSV.")) from None
     return rows
 
 
 def _xlsx_sheets(file: ImportFile) -> dict[str, list[RawRow]]:
-    from openpyxl import load_workbook
-
     if not zipfile.is_zipfile(io.BytesIO(file.content)):
-        raise _Unreadable(_("This is not a valid .xlsx file: an Excel workbook is a zip archive."))
-    try:
-        # data_only=False keeps formulas as formulas so that they can be refused.
-        workbook = load_workbook(io.BytesIO(file.content), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds on a damaged or foreign workbook
-        raise _Unreadable(
-            _("The workbook could not be read. Save it again as an Excel workbook (.xlsx).")
-        ) from None
-    sheets: dict[str, list[RawRow]] = {}
-    try:
-        for worksheet in workbook.worksheets:
-            # A stored dimension may claim far more cells than there are; read only the cells present.
-            worksheet.reset_dimensions()
-            rows: list[RawRow] = []
-            for position, cells in enumerate(worksheet.iter_rows(), start=1):
-                number, values = position, {}
-                for index, cell in enumerate(cells):
-                    if cell.value is None:
-                        continue
-                    number = getattr(cell, "row", None) or number
-                    column = (getattr(cell, "column", None) or index + 1) - 1
-                    values[column] = (cell.value, cell.data_type == "f")
-                if any(_text(value) for value, _formula in values.values()):
-                    rows.append((number, values))
-                    _count(rows)
-            sheets[worksheet.title] = rows
-    except _Unreadable:
-        raise
-    except Exception:
-        raise _Unreadable(
-            _("The workbook could not be read. Save it again as an Excel workbook (.xlsx).")
-        ) from None
-    finally:
-        workbook.close()
-    return sheets
+        raise Unreadable(_("This is not a valid .xlsx file: an Excel workbook is a zip archive."))
+    too_many = _("Too many rows: at most %(max)s can be imported at once.") % {"max": MAX_ROWS}
+    sheets = read_workbook(file.content, max_rows=MAX_ROWS + 1, too_many=too_many)  # + the header row
+    # Rows are read as in the CSV: 0-based columns, and a row of blank text is no row.
+    return {
+        title: [
+            (number, {column - 1: cell for column, cell in cells.items()})
+            for number, cells in rows
+            if any(_text(value) for value, _formula in cells.values())
+        ]
+        for title, rows in sheets.items()
+    }
 
 
 def _count(rows: list) -> None:
     if len(rows) > MAX_ROWS + 1:  # the header and MAX_ROWS data rows
-        raise _Unreadable(_("Too many rows: at most %(max)s can be imported at once.") % {"max": MAX_ROWS})
+        raise Unreadable(_("Too many rows: at most %(max)s can be imported at once.") % {"max": MAX_ROWS})
 
 
 def _named(sheets: dict[str, list[RawRow]], name: str) -> str | None:
@@ -299,11 +270,7 @@ def _table(
 
 def _text(value: object) -> str:
     """A cell as text: trimmed, NUL characters removed, whole numbers without a trailing .0."""
-    if value is None or value is FORMULA:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\x00", "").strip()
+    return "" if value is FORMULA else cell_text(value)
 
 
 def _shown(value: object) -> str:
@@ -720,7 +687,7 @@ def _load_tables(
                 tables[role], sources[role] = _csv_rows(file), file.label
                 continue
             sheets = _xlsx_sheets(file)
-        except _Unreadable as exc:
+        except Unreadable as exc:
             issues.append(ImportIssue(file.label, 0, "", exc.message))
             tables[role] = None
             continue
