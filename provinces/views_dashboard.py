@@ -17,7 +17,7 @@ from strategies.charts import strategy_matrix
 from strategies.choices import StrategyStatus
 from strategies.decision import selectors as decision
 from strategies.matrix import QUADRANTS
-from strategies.selectors import StrategyFilters, quadrant_counts, quadrant_counts_of, strategies_for
+from strategies.selectors import StrategyFilters, quadrant_counts, strategies_for
 
 from .access import get_cluster_for_user, is_nationwide, visible_provinces
 from .maps import MAP_ATTRIBUTION
@@ -93,7 +93,7 @@ def national_dashboard(request: HttpRequest) -> HttpResponse:
             "nation": nation,
             "submitted": Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, round=round).count(),
             "proposed": visible_strategies(request.user).filter(status=StrategyStatus.PROPOSED).count(),
-            "quadrant_counts": quadrant_counts_of(strategies),
+            "quadrant_counts": quadrant_counts(strategies),
             "quadrants": QUADRANTS,
             "dimensions": list(Dimension),
         },

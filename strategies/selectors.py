@@ -11,7 +11,7 @@ from provinces.models import Cluster, Province
 
 from .access import visible_strategies
 from .choices import FundingSource, StrategyStatus
-from .matrix import LETTERS, quadrant_of
+from .matrix import LETTERS
 from .models import Criterion, CriterionScore, ProgressNote, Project, Strategy, StrategyReview
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=17, decimal_places=2))
@@ -128,19 +128,13 @@ def strategy_page(*, strategy: Strategy) -> StrategyPage:
 
 
 def quadrant_counts(strategies) -> dict[str, int]:
+    """How many strategies fall in each quadrant (the advisor's override counts). Given a queryset, only the
+    three columns a quadrant comes from are read."""
+    if isinstance(strategies, QuerySet):
+        strategies = strategies.only("override_quadrant", "asean_effect", "national_effect")
     counts = dict.fromkeys(LETTERS, 0)
     for s in strategies:
         counts[s.quadrant] += 1
-    return counts
-
-
-def quadrant_counts_of(strategies: QuerySet[Strategy]) -> dict[str, int]:
-    """quadrant_counts of a queryset, reading only the three columns a quadrant comes from (one query)."""
-    counts = dict.fromkeys(LETTERS, 0)
-    for override, asean, national in strategies.values_list(
-        "override_quadrant", "asean_effect", "national_effect"
-    ):
-        counts[override or quadrant_of(asean, national)] += 1
     return counts
 
 
