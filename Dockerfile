@@ -13,4 +13,4 @@ RUN python manage.py compile_translations \
     && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:///tmp/build.db REDIS_URL=redis://build \
        python manage.py collectstatic --no-input -v0
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]
+CMD ["scripts/serve.sh"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from provinces.parsing import MAX_ID, parse_int
 from strategies.matrix import LETTERS, QUADRANTS, SPLIT
 
 # The messages reuse the models' own wording (already translated in locale/th).
@@ -24,10 +25,21 @@ PROVINCE_PATTERN = r"^[Tt][Hh]-[0-9]{2}$"
 QUADRANT_ALIASES = {"a": "ก", "b": "ข", "c": "ค", "d": "ง"}
 
 
+class BoundedIntegerField(serializers.IntegerField):
+    """DRF's IntegerField reading the number as every view does (provinces.parsing: ASCII or Thai digits within
+    min_value..max_value); DRF's own would take any script's digits (٢٥٧٠)."""
+
+    def to_internal_value(self, data):
+        value = parse_int(data, minimum=self.min_value, maximum=self.max_value)
+        if value is None:
+            self.fail("invalid")
+        return value
+
+
 def fiscal_year_field(**kwargs) -> serializers.IntegerField:
     messages = dict.fromkeys(("invalid", "max_value", "min_value", "max_string_length"), FISCAL_YEAR_MESSAGE)
     kwargs.setdefault("help_text", FISCAL_YEAR_MESSAGE)
-    return serializers.IntegerField(min_value=2550, max_value=2700, error_messages=messages, **kwargs)
+    return BoundedIntegerField(min_value=2550, max_value=2700, error_messages=messages, **kwargs)
 
 
 class UpperRegexField(serializers.RegexField):
@@ -148,10 +160,10 @@ class StrategyFilters(serializers.Serializer):
 
 
 class ProjectFilters(serializers.Serializer):
-    strategy = serializers.IntegerField(
+    strategy = BoundedIntegerField(
         required=False,
         min_value=1,
-        max_value=2**63 - 1,
+        max_value=MAX_ID,
         error_messages=dict.fromkeys(
             ("invalid", "min_value", "max_value", "max_string_length"),
             _("A strategy is given by its id, a whole number."),

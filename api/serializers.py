@@ -6,10 +6,22 @@ from rest_framework import serializers
 from provinces.models import Cluster, Province
 from readiness.choices import AssessmentStatus
 from readiness.models import Assessment, Round
+from readiness.scoring import rounded
 from strategies.matrix import QUADRANT_CHOICES
 from strategies.models import Project, Strategy
 
 SCORE_KEYS = ("place", "product", "people", "overall", "completeness")
+
+
+def shown(value: float | None, digits: int = 1) -> float | None:
+    """A figure rounded as the pages show it (readiness.scoring.rounded): 56.25 → 56.3."""
+    figure = rounded(value, digits)
+    return None if figure is None else float(figure)
+
+
+def shown_scores(values: dict) -> dict:
+    """Scores to one decimal, completeness (0–1) to two — the whole percentage the pages show."""
+    return {key: shown(values.get(key), 2 if key == "completeness" else 1) for key in SCORE_KEYS}
 
 
 class ProvinceSerializer(serializers.ModelSerializer):
@@ -52,7 +64,8 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class ScoresSerializer(serializers.Serializer):
-    """Scores 0–100 per dimension and overall (null: not enough answers); completeness 0–1."""
+    """Scores 0–100 per dimension and overall, to one decimal as the pages show them (null: not enough
+    answers); completeness 0–1, to two decimals (the pages' whole percentage)."""
 
     place = serializers.FloatField(allow_null=True)
     product = serializers.FloatField(allow_null=True)
@@ -68,7 +81,7 @@ class AnswerSerializer(serializers.Serializer):
 
 
 def _snapshot_scores(snapshot) -> dict:
-    return {key: getattr(snapshot, key) for key in SCORE_KEYS}
+    return shown_scores({key: getattr(snapshot, key) for key in SCORE_KEYS})
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -110,7 +123,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     @staticmethod
     def _full(obj: Assessment) -> bool:
-        return bool(getattr(obj, "api_full", False))
+        return bool(getattr(obj, "full", False))  # readiness.access.readable_assessments
 
     def _official(self, obj: Assessment) -> bool:
         return not self._full(obj) or obj.status == AssessmentStatus.APPROVED
@@ -132,7 +145,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         if self._official(obj):
             return _snapshot_scores(obj.approved_snapshot) if obj.approved_snapshot else None
         live = self.context["live_scores"].get(obj.pk)
-        return live.as_dict() if live else None
+        return shown_scores(live.as_dict()) if live else None
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_approved_version(self, obj: Assessment) -> int | None:
@@ -232,11 +245,20 @@ class ProjectSerializer(serializers.ModelSerializer):
 # --- roll-ups -----------------------------------------------------------------------------------------
 
 
+APPROVED_COUNT_HELP = (
+    "Provinces with approved figures (the latest approved version, also while a newer one is being "
+    "revised): without include_unapproved, exactly the provinces counted in the spread."
+)
+
+
 class SpreadSerializer(serializers.Serializer):
     mean = serializers.FloatField(allow_null=True)
     min = serializers.FloatField(allow_null=True)
     max = serializers.FloatField(allow_null=True)
-    lagging = serializers.CharField(allow_null=True, help_text="The province with the lowest value.")
+    lagging = serializers.CharField(
+        allow_null=True,
+        help_text="The province with the lowest value; null when fewer than two provinces have one.",
+    )
     count = serializers.IntegerField(help_text="Provinces with a value.")
 
 
@@ -251,7 +273,11 @@ class RollupRowSerializer(serializers.Serializer):
     province = serializers.CharField()
     official = serializers.BooleanField(help_text="False when the values are not approved yet.")
     status = serializers.CharField(
-        allow_null=True, help_text="The assessment's status; only with include_unapproved."
+        allow_null=True,
+        help_text=(
+            "The status shown with the values: 'approved' for official figures (also while a newer "
+            "version is being revised); other statuses only with include_unapproved."
+        ),
     )
     values = ScoresSerializer(allow_null=True)
     previous = ScoresSerializer(allow_null=True, help_text="Last round's values.")
@@ -261,7 +287,7 @@ class ClusterRollupSerializer(serializers.Serializer):
     cluster = serializers.CharField()
     fiscal_year = serializers.IntegerField()
     include_unapproved = serializers.BooleanField()
-    approved_count = serializers.IntegerField()
+    approved_count = serializers.IntegerField(help_text=APPROVED_COUNT_HELP)
     rows = RollupRowSerializer(many=True)
     spread = SpreadsSerializer()
     previous_spread = SpreadsSerializer()
@@ -270,7 +296,7 @@ class ClusterRollupSerializer(serializers.Serializer):
 class NationalClusterSerializer(serializers.Serializer):
     cluster = serializers.CharField(allow_null=True, help_text="null: Bangkok, outside the clusters.")
     province_count = serializers.IntegerField()
-    approved_count = serializers.IntegerField()
+    approved_count = serializers.IntegerField(help_text=APPROVED_COUNT_HELP)
     spread = SpreadsSerializer()
 
 
@@ -279,6 +305,6 @@ class NationalRollupSerializer(serializers.Serializer):
     include_unapproved = serializers.BooleanField()
     rows = NationalClusterSerializer(many=True)
     province_count = serializers.IntegerField()
-    approved_count = serializers.IntegerField()
+    approved_count = serializers.IntegerField(help_text=APPROVED_COUNT_HELP)
     spread = SpreadsSerializer()
     previous_spread = SpreadsSerializer()

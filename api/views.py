@@ -5,7 +5,7 @@ so a token sees exactly what its user sees on the web; out of scope is a 404, as
 page are fixed (select_related / prefetch / annotate; tests/api/test_queries.py asserts it).
 """
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Value
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -15,19 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from provinces.access import (
-    is_nationwide,
-    is_searchable,
-    role_of,
-    scope_of,
-    visible_clusters,
-    visible_provinces,
-)
-from provinces.choices import Role
+from provinces.access import is_nationwide, is_searchable, visible_clusters, visible_provinces
 from provinces.models import Province
+from provinces.parsing import parse_id
 from readiness import selectors
+from readiness.access import may_include_unapproved, readable_assessments
 from readiness.choices import AssessmentStatus, RoundStatus
-from readiness.models import Answer, Assessment, Round
+from readiness.models import Answer, Round
 from strategies.access import visible_strategies
 from strategies.models import Project
 from strategies.selectors import with_budget
@@ -67,7 +61,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 class NumericLookup:
     def lookup_pattern_ok(self, value: str) -> bool:
-        return value.isascii() and value.isdigit() and len(value) <= 18
+        return parse_id(value) is not None
 
 
 class CodeLookup:
@@ -135,19 +129,11 @@ class AssessmentViewSet(NumericLookup, ReadOnlyViewSet):
     filter_class = filters.AssessmentFilters
 
     def get_base_queryset(self):
-        user = self.request.user
-        if is_nationwide(user):
-            mine = Q(pk__isnull=False)
-            full = Value(True, output_field=BooleanField())
-        else:
-            mine = Q(province__in=visible_provinces(user))
-            full = ExpressionWrapper(Q(province__in=visible_provinces(user)), output_field=BooleanField())
         return (
-            Assessment.objects.filter(mine | Q(approved_snapshot__isnull=False))
+            readable_assessments(self.request.user)
             .exclude(round__status=RoundStatus.DRAFT)
             .select_related("province", "round", "approved_snapshot")
             .defer("approved_snapshot__answers")
-            .annotate(api_full=full)
             .order_by("-round__fiscal_year", "province__code", "pk")
         )
 
@@ -155,8 +141,8 @@ class AssessmentViewSet(NumericLookup, ReadOnlyViewSet):
         items = args[0] if args else kwargs.get("instance")
         if items is not None:
             items = items if isinstance(items, list) else [items]
-            full = [a.pk for a in items if a.api_full]
-            live = [a.pk for a in items if a.api_full and a.status != AssessmentStatus.APPROVED]
+            full = [a.pk for a in items if a.full]
+            live = [a.pk for a in items if a.full and a.status != AssessmentStatus.APPROVED]
             kwargs.setdefault("context", self.get_serializer_context())
             kwargs["context"]["live_scores"] = selectors.live_scores(live) if live else {}
             kwargs["context"]["answers"] = _answer_levels(full) if full else {}
@@ -229,15 +215,15 @@ def _round(fiscal_year: int | None) -> Round:
 
 
 def _values(values: dict) -> dict | None:
-    return {key: values.get(key) for key in serializers.SCORE_KEYS} if values else None
+    return serializers.shown_scores(values) if values else None
 
 
 def _spreads(spreads: dict) -> dict:
     return {
         key: {
-            "mean": s.mean,
-            "min": s.min,
-            "max": s.max,
+            "mean": serializers.shown(s.mean),
+            "min": serializers.shown(s.min),
+            "max": serializers.shown(s.max),
             "lagging": s.lagging.code if s.lagging else None,
             "count": s.count,
         }
@@ -263,10 +249,7 @@ class ClusterRollupView(APIView):
             raise NotFound()
         round = _round(params.get("fiscal_year"))
         include = params["include_unapproved"]
-        if include and not (
-            is_nationwide(request.user)
-            or (role_of(request.user) == Role.SECRETARIAT and scope_of(request.user).cluster_id == cluster.pk)
-        ):
+        if include and not may_include_unapproved(request.user, cluster):
             raise PermissionDenied(NOT_YOURS)
         rollup = selectors.cluster_rollup(cluster=cluster, round=round, include_unapproved=include)
         data = {
@@ -278,7 +261,8 @@ class ClusterRollupView(APIView):
                 {
                     "province": row.province.code,
                     "official": row.official,
-                    "status": (row.status or None) if include else None,
+                    # Without unapproved figures, only an approved row says its status (drafts stay private).
+                    "status": (row.status or None) if include or row.approved else None,
                     "values": _values(row.values),
                     "previous": _values(row.previous),
                 }
@@ -300,7 +284,7 @@ class NationalRollupView(APIView):
         params = filters.validated(filters.RollupFilters, request)
         round = _round(params.get("fiscal_year"))
         include = params["include_unapproved"]
-        if include and not is_nationwide(request.user):
+        if include and not may_include_unapproved(request.user, None):
             raise PermissionDenied(NOT_YOURS)
         clusters, nation = selectors.national_rollup(round=round, include_unapproved=include)
         data = {

@@ -8,6 +8,11 @@
   unapproved figures, but a cluster's unapproved figures are for its secretariat and the ministry only
   (never for a planner, who must not see other provinces' drafts). So a cluster briefing that includes
   unapproved figures can only be requested, and is only visible, to them.
+* A document is made for the user who requested it, through the pages' own access rules (content.py). The
+  only partial view of a subject is a planner's of their cluster: the cluster's own strategies and their
+  province's, not the other members' (strategies/access.py). So a briefing records its *audience* — ""
+  for the whole subject, or the planner's province — and is shared only with users of the same audience
+  (and the ministry, who see everything anyway); an identical request is reused only within it.
 """
 
 from dataclasses import dataclass
@@ -27,6 +32,7 @@ from provinces.access import (
 )
 from provinces.choices import Role
 from provinces.models import Cluster, Province
+from readiness import access as readiness_access
 
 from .choices import NATIONAL_SUBJECT, BriefingKind
 from .models import Briefing
@@ -65,11 +71,6 @@ def _resolve(
     return None
 
 
-def subject_of(kind: str, code: str) -> Subject | None:
-    """The subject regardless of who asks (workers and the command line), or None if it does not exist."""
-    return _resolve(kind, code, Province.objects.all(), Cluster.objects.all())
-
-
 def subject_for_user(user: User | AnonymousUser, kind: str, code: str) -> Subject | None:
     """The subject if it exists and the user may see it (and so request a briefing on it)."""
     if kind == BriefingKind.NATIONAL and not is_nationwide(user):
@@ -85,16 +86,15 @@ def get_subject_for_user(user: User | AnonymousUser, kind: str, code: str) -> Su
 
 
 def may_include_unapproved(user: User | AnonymousUser, subject: Subject) -> bool:
-    """May this user have figures not yet approved printed in a briefing on this subject?"""
-    if is_nationwide(user):
-        return True
-    if subject.kind == BriefingKind.PROVINCE:
-        # The province page shows its unapproved figures (labelled) to everyone who may open it.
-        return subject_for_user(user, subject.kind, subject.code) is not None
-    if subject.kind == BriefingKind.CLUSTER:
-        scope = scope_of(user)
-        return role_of(user) == Role.SECRETARIAT and scope.cluster_id == subject.unit.pk
-    return False
+    """May this user have figures not yet approved printed in a briefing on this subject? The pages' rule."""
+    return readiness_access.may_include_unapproved(user, subject.unit)
+
+
+def audience_of(user: User | AnonymousUser, subject: Subject) -> str:
+    """Whose view of the subject a briefing for this user prints (see the module docstring)."""
+    if subject.kind == BriefingKind.CLUSTER and role_of(user) == Role.PLANNER:
+        return scope_of(user).province.code
+    return ""
 
 
 def visible_briefings(user: User | AnonymousUser) -> QuerySet[Briefing]:
@@ -105,9 +105,15 @@ def visible_briefings(user: User | AnonymousUser) -> QuerySet[Briefing]:
         return Briefing.objects.all()
     provinces = visible_provinces(user).values("code")
     clusters = Q(kind=BriefingKind.CLUSTER, subject__in=visible_clusters(user).values("code"))
-    if role_of(user) != Role.SECRETARIAT:
-        clusters &= Q(includes_unapproved=False)
-    return Briefing.objects.filter(Q(kind=BriefingKind.PROVINCE, subject__in=provinces) | clusters)
+    if role_of(user) == Role.PLANNER:
+        clusters &= Q(includes_unapproved=False, audience=scope_of(user).province.code)
+    elif role_of(user) == Role.SECRETARIAT:
+        clusters &= Q(audience="")
+    else:
+        return Briefing.objects.none()
+    return Briefing.objects.filter(
+        Q(kind=BriefingKind.PROVINCE, subject__in=provinces, audience="") | clusters
+    )
 
 
 def get_briefing_for_user(user: User | AnonymousUser, pk: int) -> Briefing:

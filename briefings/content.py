@@ -9,13 +9,18 @@ the numbering, the running header and the draft watermark follow by themselves.
 
 Gathering costs a fixed number of queries, however many provinces, answers or changes there are (a test
 counts them); every chart is drawn here, once per document, and the templates only place it.
+
+A document is always made *for a viewer* — the user who requested it — and reads through the same
+selectors and access rules as the pages that user would open: a subject they may not see is "no such
+subject", and strategies (with their projects, budgets and advisors' notes) they would get a 404 for are
+left out, the document saying how many.
 """
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
@@ -28,9 +33,9 @@ from readiness.models import Answer, Evidence, Round
 from readiness.selectors import KEYS, NationalRow, Rollup, ScoreRow, spread
 from strategies.charts import strategy_matrix
 from strategies.matrix import QUADRANTS
-from strategies.selectors import BriefingStrategies, briefing_strategies
+from strategies.selectors import APPROVED_STATUSES, BriefingStrategies, briefing_strategies
 
-from .access import Subject, subject_of
+from .access import Subject, may_include_unapproved, subject_for_user
 from .choices import BriefingKind
 from .printed_charts import printable
 
@@ -98,8 +103,13 @@ class BriefingData:
     round: Round
     previous_round: Round | None
     rollup: Rollup
+    viewer: User
     national: list[NationalRow] = field(default_factory=list)
     strategies: "BriefingStrategies | None" = None
+
+    @property
+    def hidden_strategies(self) -> int:
+        return self.strategies.hidden if self.strategies else 0
 
     @property
     def kind(self) -> str:
@@ -404,19 +414,30 @@ def national_map_section(data: BriefingData) -> Section | None:
         key="map",
         title=_("Map of readiness"),
         template="briefings/pdf/national_map.html",
-        context={"map": printable(svg, width_mm=82), "legend": legend},  # 82 mm wide is 150 mm tall
+        # 82 mm wide is 150 mm tall. The caption says which figures it colours (a draft's include unapproved).
+        context={
+            "map": printable(svg, width_mm=82),
+            "legend": legend,
+            "includes_unapproved": data.include_unapproved,
+        },
     )
 
 
 def strategies_section(data: BriefingData) -> Section | None:
     """The ก ข ค ง matrix (the page's SVG), the strategies by quadrant, and the advisor's decisions."""
     found = data.strategies
-    if found is None or not found.strategies:
+    if found is None or not (found.strategies or found.hidden):
         return None
     year = data.round.fiscal_year
-    matrix = printable(
-        strategy_matrix(found.strategies, title=_("Strategies, FY %(year)s") % {"year": year}, links=False),
-        width_mm=FULL,
+    matrix = (
+        printable(
+            strategy_matrix(
+                found.strategies, title=_("Strategies, FY %(year)s") % {"year": year}, links=False
+            ),
+            width_mm=FULL,
+        )
+        if found.strategies
+        else ""
     )
     overrides = [s for s in found.strategies if s.override_quadrant]
     return Section(
@@ -431,6 +452,7 @@ def strategies_section(data: BriefingData) -> Section | None:
             "listed": data.kind != BriefingKind.NATIONAL,  # the nation's hundreds of rows: counts only
             "quadrants": QUADRANTS,
             "includes_unapproved": data.include_unapproved,
+            "hidden": found.hidden,
         },
     )
 
@@ -448,14 +470,9 @@ def projects_section(data: BriefingData) -> Section | None:
             "funding": found.funding,
             "total": found.total_budget,
             "projects": found.projects if data.kind != BriefingKind.NATIONAL else [],
+            "hidden": found.hidden,
         },
     )
-
-
-# The decision-support selectors take the viewer into account; a briefing has already been access-checked
-# when it was requested, so it reads as an administrator would. Unapproved strategies are then left out
-# below unless the briefing includes unapproved figures.
-_BRIEFING_READER = User(username="briefing", is_superuser=True)
 
 
 def decision_section(data: BriefingData) -> Section | None:
@@ -464,6 +481,7 @@ def decision_section(data: BriefingData) -> Section | None:
 
     year = data.round.fiscal_year
     if data.kind == BriefingKind.NATIONAL:
+        # Counts per cluster, as on the national tab; gather() has made sure the viewer sees the nation.
         rows = decision.national_summary(fiscal_year=year, sort="-uncovered")
         if not any(r.strategies for r in rows):
             return None
@@ -473,7 +491,9 @@ def decision_section(data: BriefingData) -> Section | None:
         )  # fmt: skip
     if data.kind != BriefingKind.CLUSTER:
         return None
-    page = decision.cluster_decision(user=_BRIEFING_READER, cluster=data.subject.unit, fiscal_year=year)
+    # The cluster tab's selector, as the viewer: strategies they may not see come as references without a
+    # title (the template prints "a strategy you cannot open"), their projects are not assessed.
+    page = decision.cluster_decision(user=data.viewer, cluster=data.subject.unit, fiscal_year=year)
     if not page.strategy_count:
         return None
     groups, flagged, units = (
@@ -482,13 +502,16 @@ def decision_section(data: BriefingData) -> Section | None:
         [u for u in [page.cluster_gaps, *page.province_gaps] if u],
     )
     if not data.include_unapproved:
-        approved = {s.pk for s in (data.strategies.strategies if data.strategies else [])}
-        groups = [g for g in groups if all(i.pk in approved for i in g.items)]
-        flagged = [f for f in flagged if f.strategy.pk in approved]
+
+        def approved(ref) -> bool:
+            return ref.status in APPROVED_STATUSES
+
+        groups = [g for g in groups if all(approved(i) for i in g.items)]
+        flagged = [f for f in flagged if approved(f.strategy)]
         for unit in units:
             for gap in unit.gaps:
-                gap.covered = [r for r in gap.covered if r.pk in approved]
-                gap.partly = [r for r in gap.partly if r.pk in approved]
+                gap.covered = [r for r in gap.covered if approved(r)]
+                gap.partly = [r for r in gap.partly if approved(r)]
     return Section(
         key="decision",
         title=_("Decision support"),
@@ -499,6 +522,7 @@ def decision_section(data: BriefingData) -> Section | None:
             "units": units,
             "threshold": decision.gap_threshold(),
             "labels": dimension_labels(),
+            "hidden": data.hidden_strategies,
         },
     )
 
@@ -522,11 +546,15 @@ APPENDIX_LETTERS = {"th": "กขคงจฉชซฌญ", "en": "ABCDEFGHIJ"}
 # --- gathering and building -----------------------------------------------------------------------
 
 
-def gather(spec: BriefingSpec) -> BriefingData:
-    """Load the data of a briefing: subject, round, scores. A fixed number of queries for any subject."""
-    subject = subject_of(spec.kind, spec.subject)
+def gather(spec: BriefingSpec, *, viewer: User | AnonymousUser) -> BriefingData:
+    """Load the data of a briefing as ``viewer`` may see it: subject, round, scores, strategies. A fixed
+    number of queries for any subject. A subject the viewer may not see is no subject at all (as its page
+    would be a 404), and unapproved figures need the same right as when requesting them."""
+    subject = subject_for_user(viewer, spec.kind, spec.subject)
     if subject is None:
         raise BriefingDataError(_("There is no such province, cluster or country to brief on."))
+    if spec.include_unapproved and not may_include_unapproved(viewer, subject):
+        raise BriefingDataError(_("You may not include figures that are not yet approved for this subject."))
     round = readiness.rounds().filter(fiscal_year=spec.fiscal_year).first()
     if round is None:
         raise BriefingDataError(
@@ -553,8 +581,10 @@ def gather(spec: BriefingSpec) -> BriefingData:
         round=round,
         previous_round=readiness.previous_round(round),
         rollup=rollup,
+        viewer=viewer,
         national=national,
         strategies=briefing_strategies(
+            user=viewer,
             fiscal_year=spec.fiscal_year,
             province=subject.unit if spec.kind == BriefingKind.PROVINCE else None,
             cluster=subject.unit if spec.kind == BriefingKind.CLUSTER else None,
@@ -588,7 +618,7 @@ def build(data: BriefingData, builders=None) -> Document:
     )
 
 
-def document(spec: BriefingSpec) -> Document:
-    """Gather and build, in the briefing's language (names, labels and chart text follow it)."""
+def document(spec: BriefingSpec, *, viewer: User | AnonymousUser) -> Document:
+    """Gather and build for ``viewer``, in the briefing's language (names, labels and chart text follow it)."""
     with translation.override(spec.language):
-        return build(gather(spec))
+        return build(gather(spec, viewer=viewer))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from provinces.access import role_of, scope_of
 from provinces.choices import Role
+from provinces.parsing import parse_fiscal_year
 from readiness import selectors as readiness
 
 from . import access
@@ -54,11 +55,9 @@ class BriefingRequestForm(forms.Form):
             allowed = {value for _label, items in self.fields["subject"].choices for value, _name in items}
             self.initial["subject"] = wanted if wanted in allowed else own_unit(user)
             current = readiness.current_round()
-            fy = str(prefill.get("fy", ""))
+            fy = parse_fiscal_year(prefill.get("fy"))
             years = {r.fiscal_year for r in rounds}
-            self.initial["fiscal_year"] = (
-                int(fy) if fy.isdigit() and int(fy) in years else (current.fiscal_year if current else None)
-            )
+            self.initial["fiscal_year"] = fy if fy in years else (current.fiscal_year if current else None)
             self.initial["language"] = prefill.get("language") if prefill.get("language") == "en" else "th"
 
     def clean(self):

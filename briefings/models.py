@@ -25,6 +25,9 @@ class Briefing(models.Model):
     ``includes_unapproved`` is asked for at request time: the document then shows figures not yet approved
     (only users who may see them can ask, and only they see the job); ``is_draft`` is set by the render
     when such figures were actually printed — the PDF then carries a "ร่าง / DRAFT" watermark.
+    The document is made for ``requested_by``, as that user may see the subject; ``audience`` records which
+    view that is ("" the whole subject, or a planner's province: see access.audience_of), so that the job is
+    shared, and an identical request reused, only among users who would get the same document.
 
     The job goes queued → running → done | failed. ``attempts`` counts the starts; a job whose worker died
     is re-queued or failed by the sweep (services.briefing_sweep), never left "running". ``error`` is the
@@ -46,6 +49,12 @@ class Briefing(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    audience = models.CharField(
+        _("prepared for the view of"),
+        max_length=10,
+        blank=True,
+        help_text=_("Empty: everything of the subject. A province code: as that province's planners see it."),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=BriefingStatus.choices, default=BriefingStatus.QUEUED
@@ -110,7 +119,7 @@ class Briefing(models.Model):
             ),
             # Re-requesting an identical briefing while one is waiting or running reuses it.
             models.UniqueConstraint(
-                fields=["kind", "subject", "fiscal_year", "language", "includes_unapproved"],
+                fields=["kind", "subject", "fiscal_year", "language", "includes_unapproved", "audience"],
                 condition=Q(status__in=[s.value for s in ACTIVE_STATUSES]),
                 name="briefing_one_active_per_request",
                 violation_error_message=_("This briefing is already being prepared."),

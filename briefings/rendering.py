@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -152,12 +153,13 @@ def html_to_pdf(html: str, *, fetcher: SafeURLFetcher | None = None, progress: P
     return rendered.write_pdf(), len(rendered.pages)
 
 
-def briefing_pdf(spec: BriefingSpec, *, progress: Progress | None = None) -> RenderedPdf:
-    """The whole pipeline — gather, build, HTML, PDF — used by the background job and the command line."""
+def briefing_pdf(spec: BriefingSpec, *, viewer: User, progress: Progress | None = None) -> RenderedPdf:
+    """The whole pipeline — gather, build, HTML, PDF — used by the background job and the command line.
+    The document shows what ``viewer`` may see (content.py)."""
     progress = progress or (lambda step, percent: None)
     started = time.perf_counter()
     progress(_("Gathering the data and drawing the charts"), 10)
-    doc = document(spec)
+    doc = document(spec, viewer=viewer)
     html = document_html(doc)
     pdf, pages = html_to_pdf(html, progress=progress)
     return RenderedPdf(pdf=pdf, pages=pages, is_draft=doc.is_draft, seconds=time.perf_counter() - started)

@@ -80,6 +80,7 @@ def briefing_request(
         "fiscal_year": fiscal_year,
         "language": language,
         "includes_unapproved": include_unapproved,
+        "audience": access.audience_of(by, target),
     }
     with transaction.atomic():
         existing = Briefing.objects.filter(**identity, status__in=ACTIVE_STATUSES).first()
@@ -116,10 +117,14 @@ def briefing_retry(*, briefing: Briefing, by: User) -> Briefing:
         fiscal_year=briefing.fiscal_year,
         language=briefing.language,
         includes_unapproved=briefing.includes_unapproved,
+        audience=briefing.audience,
         status__in=ACTIVE_STATUSES,
     ).first()
     if twin:
         return twin
+    target = access.subject_for_user(by, briefing.kind, briefing.subject)
+    if target is not None and access.audience_of(by, target) == briefing.audience:
+        briefing.requested_by = by  # the same document, made for whoever asks again
     briefing.status = BriefingStatus.QUEUED
     briefing.error = ""
     briefing.attempts = 0
@@ -179,7 +184,8 @@ def briefing_render(*, briefing: Briefing) -> Briefing:
     name = ""
     try:
         with override(briefing.language):
-            result = rendering.briefing_pdf(BriefingSpec.of(briefing), progress=progress)
+            viewer = _viewer_of(briefing)
+            result = rendering.briefing_pdf(BriefingSpec.of(briefing), viewer=viewer, progress=progress)
             progress(_("Saving the file"), 95)
             name = default_storage.save(briefing_upload_to(briefing, ""), ContentFile(result.pdf))
             done = _claimed(briefing, started_at).update(
@@ -226,6 +232,22 @@ def briefing_render(*, briefing: Briefing) -> Briefing:
             )
     briefing.refresh_from_db()
     return briefing
+
+
+def _viewer_of(briefing: Briefing) -> User:
+    """The user the document is made for: its requester, provided they still see the subject as they did
+    when they asked (the job is shared by that audience). Otherwise the render is refused, never made for
+    someone else."""
+    viewer = briefing.requested_by
+    target = access.subject_for_user(viewer, briefing.kind, briefing.subject) if viewer else None
+    if target is None or access.audience_of(viewer, target) != briefing.audience:
+        raise BriefingDataError(
+            _(
+                "The access of the person who requested this briefing has changed since. "
+                "Request the briefing again."
+            )
+        )
+    return viewer
 
 
 def _cleanup(name: str) -> None:

@@ -1,7 +1,10 @@
-"""The login form."""
+"""The login form, and form fields every app uses."""
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+
+from .parsing import parse_id
 
 
 class LoginForm(AuthenticationForm):
@@ -14,3 +17,18 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Django's choice of several rows by id, each id read by provinces.parsing first: Django checks the ids by
+    querying them, and an id past the column's range (10**30) failed the page with OverflowError."""
+
+    def _check_values(self, value):
+        if isinstance(value, (list, tuple)):
+            for pk in value:
+                text = str(pk) if isinstance(pk, int) else pk  # a form filled in code may pass ints
+                if isinstance(text, str) and parse_id(text) is None:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)

@@ -8,6 +8,8 @@ import datetime as dt
 from decimal import Decimal
 
 BE_OFFSET = 543
+# Thai digits ๐–๙ to ASCII, for numbers typed in Thai (str.translate table).
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 THAI_MONTHS = [
     "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",

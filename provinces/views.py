@@ -52,17 +52,19 @@ def _locator_map(province, members):
     return thailand_svg(styles, label=_("Location of %(name)s") % {"name": province.name}, width="100%")
 
 
-def _readiness_summary(province) -> dict:
+def _readiness_summary(province, user) -> dict:
     """The province page is the planner's home: what is due, the latest scores, the last changes."""
     from readiness import charts
     from readiness import selectors as readiness
+    from readiness.access import may_include_unapproved
     from readiness.choices import Dimension
 
     round = readiness.current_round()
     if round is None:
         return {}
-    # Everyone who may open the province page may see its unapproved figures (they are labelled so).
-    row = readiness.score_rows([province], round, include_unapproved=True)[0]
+    # Its unapproved figures too, labelled so: everyone who may open the province page may see them.
+    include = may_include_unapproved(user, province)
+    row = readiness.score_rows([province], round, include_unapproved=include)[0]
     return {
         "readiness_round": round,
         "readiness_row": row,
@@ -93,7 +95,7 @@ def province_detail(request: HttpRequest, code: str) -> HttpResponse:
             "locator_map": _locator_map(province, detail["cluster_members"]),
             "map_attribution": MAP_ATTRIBUTION,
             **detail,
-            **_readiness_summary(province),
+            **_readiness_summary(province, request.user),
         },
     )
 

@@ -22,6 +22,7 @@ from strategies.selectors import StrategyFilters, quadrant_counts, strategies_fo
 from .access import get_cluster_for_user, is_nationwide, visible_provinces
 from .maps import MAP_ATTRIBUTION
 from .models import Province
+from .parsing import parse_fiscal_year
 
 
 def _map_context(request: HttpRequest, round) -> dict:
@@ -60,7 +61,7 @@ def national_map(request: HttpRequest) -> HttpResponse:
         raise Http404("round")
     raw = request.GET.get("fy", "")
     if raw:
-        round = readiness.rounds().filter(fiscal_year=int(raw) if raw.isdigit() else 0).first()
+        round = readiness.rounds().filter(fiscal_year=parse_fiscal_year(raw) or 0).first()
         if round is None:
             raise Http404("round")
     return render(

@@ -1,21 +1,22 @@
 """Reading uploaded Excel workbooks, shared by the two imports (readiness/excel.py: a province's assessment;
 strategies/importing.py: strategies and projects). Each import decides which rows it keeps and how many; this
-module only opens the file safely and turns whatever openpyxl raises into one message a planner can act on."""
+module only opens the file safely — after uploads.check_workbook, so that a zip bomb or a macro workbook is
+refused before openpyxl inflates anything — and turns whatever openpyxl raises into one message a planner can
+act on."""
 
 import io
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from .uploads import Refused, check_workbook
+
 # One row's cells present in the file: column (1-based) → (value, whether the cell holds a formula).
 Cells = dict[int, tuple[object, bool]]
 
 
-class Unreadable(Exception):
+class Unreadable(Refused):
     """The upload cannot be read at all; ``message`` says why, in the user's language."""
-
-    def __init__(self, message: str):
-        self.message = message
 
 
 def cell_text(value: object) -> str:
@@ -33,6 +34,10 @@ def read_workbook(content: bytes, *, max_rows: int, too_many: str) -> dict[str, 
     the caller's message ``too_many``, before the rest of an oversized file is read.
 
     Formulas stay formulas (data_only=False) so that the imports can refuse them."""
+    try:
+        check_workbook(content)
+    except Refused as exc:
+        raise Unreadable(exc.message) from None
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on a damaged or foreign workbook

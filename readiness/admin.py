@@ -6,7 +6,40 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import Answer, ApprovalSnapshot, Assessment, Evidence, Indicator, ReviewEvent, Round
+from .models import (
+    SCORING_FIELDS,
+    Answer,
+    ApprovalSnapshot,
+    Assessment,
+    Evidence,
+    FrameworkChange,
+    Indicator,
+    ReviewEvent,
+    Round,
+)
+
+OPEN_ROUND_WARNING = gettext_lazy(
+    "This round is open: provinces are answering it now. Changing a weight or a rubric changes the scores "
+    "of every assessment not yet approved; the change is recorded and shown on those assessments."
+)
+
+
+def _record_framework_change(modeladmin, request, indicator: Indicator, before: dict) -> None:
+    """Record a weight or rubric change made in an open round, and tell the administrator it was recorded."""
+    change = services.framework_change_record(indicator=indicator, before=before, by=request.user)
+    if change:
+        modeladmin.message_user(
+            request,
+            _("%(code)s: the weight or rubric changed while the round is open. The change is recorded and "
+              "shown on the assessments not yet approved.") % {"code": indicator.code},
+            messages.WARNING,
+        )  # fmt: skip
+
+
+def _scoring_values(indicator_id: int | None) -> dict:
+    if not indicator_id:
+        return {}
+    return Indicator.objects.filter(pk=indicator_id).values(*SCORING_FIELDS).first() or {}
 
 
 class IndicatorInline(admin.TabularInline):
@@ -22,6 +55,24 @@ class RoundAdmin(SimpleHistoryAdmin):
     list_filter = ["status"]
     inlines = [IndicatorInline]
     actions = ["create_next_round"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        round = self.get_object(request, object_id)
+        if request.method == "GET" and round is not None and round.is_open:
+            self.message_user(request, OPEN_ROUND_WARNING, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_formset(self, request, form, formset, change):
+        # The inline edits indicators' weights: record those of an open round like the indicator page does.
+        before = {
+            f.instance.pk: _scoring_values(f.instance.pk)
+            for f in formset.forms
+            if f.instance.pk and f.has_changed()
+        }
+        super().save_formset(request, form, formset, change)
+        for f in formset.forms:
+            if f.instance.pk in before and isinstance(f.instance, Indicator):
+                _record_framework_change(self, request, f.instance, before[f.instance.pk])
 
     @admin.action(description=gettext_lazy("Open the next fiscal year's round with a copy of this framework"))
     def create_next_round(self, request, queryset):
@@ -65,6 +116,34 @@ class IndicatorAdmin(SimpleHistoryAdmin):
             {"fields": [f"rubric_{i}_en" for i in range(1, 6)], "classes": ["collapse"]},
         ),
     ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        indicator = self.get_object(request, object_id)
+        if request.method == "GET" and indicator is not None and indicator.round.is_open:
+            self.message_user(request, OPEN_ROUND_WARNING, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        before = _scoring_values(obj.pk) if change else {}
+        super().save_model(request, obj, form, change)
+        if change:
+            _record_framework_change(self, request, obj, before)
+
+
+@admin.register(FrameworkChange)
+class FrameworkChangeAdmin(admin.ModelAdmin):
+    """The record of weight and rubric changes in open rounds: written by the indicator pages, read here."""
+
+    list_display = ["round", "indicator", "changed_by", "changed_at"]
+    list_filter = ["round"]
+    list_select_related = ["round", "indicator", "changed_by"]
+    readonly_fields = ["round", "indicator", "changes", "changed_by", "changed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Assessment)

@@ -12,12 +12,13 @@ keeps the output deterministic and free of float noise such as ``190.00000000000
 """
 
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .choices import DIMENSION_HEX
+from .scoring import rounded
 
 DIMENSIONS = ["place", "product", "people"]
 
@@ -39,14 +40,12 @@ PLOT_RIGHT = PLOT_LEFT + PLOT_WIDTH  # the rest, up to WIDTH, holds the value pr
 
 
 def _num(value: float | Decimal) -> str:
-    """Format a number with at most one decimal, rounding half up as people do: 31.25 → "31.3", 50.0 → "50".
-
-    (round() would give 31.2: it rounds half to even, on a binary float.)
-    """
-    rounded = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    if rounded == rounded.to_integral_value():
-        return str(abs(int(rounded)) if rounded == 0 else int(rounded))  # no "-0"
-    return str(rounded)
+    """Format a number with at most one decimal, rounded as on the pages (scoring.rounded): 31.25 → "31.3",
+    50.0 → "50"."""
+    shown = rounded(value)
+    if shown == shown.to_integral_value():
+        return str(int(shown))
+    return str(shown)
 
 
 def _x(value: float) -> float:
@@ -253,8 +252,9 @@ def cluster_spread(
 
     ``rows`` are ``{"code": "TH-50", "name": "เชียงใหม่", "values": {"place": 62.5, ...}}``; a province
     without a value for a dimension simply has no dot on that track. The lagging province (lowest value,
-    ties broken by code so the output is stable) is red and always named with its value; the others are
-    named only while there are at most LABEL_ALL_UP_TO rows, and as far as the lanes allow.
+    ties broken by code so the output is stable; only when two or more have a value) is red and always
+    named with its value; the others are named only while there are at most LABEL_ALL_UP_TO rows, and as
+    far as the lanes allow.
     """
     label_all = len(rows) <= LABEL_ALL_UP_TO
     lanes = len(LANE_OFFSETS) if label_all else 1
@@ -295,6 +295,7 @@ def cluster_spread(
         parts.append(_text(key_x + 6, track_y + 15, mean_text, font_size=11, fill=MUTED, class_="mean"))
 
         low, high = dots[0], dots[-1]
+        compared = len(dots) > 1  # one province alone lags behind nobody
         summary.append(f"{label}: {mean_text}, {low[2]} {_num(low[0])} – {high[2]} {_num(high[0])}")
         parts.append(
             _line(
@@ -327,7 +328,7 @@ def cluster_spread(
                 parts.append(
                     _line(x, track_y, min(max(x, left), left + width), end_y, stroke=MUTED, stroke_width=0.8)
                 )
-            lagging = i == 0
+            lagging = i == 0 and compared
             parts.append(
                 _text(
                     left,
@@ -343,7 +344,7 @@ def cluster_spread(
         # Dots after lines and names so nothing covers them; the laggard last, on top of the others.
         for position in [*range(len(dots) - 1, 0, -1), 0]:
             value, code, name = dots[position]
-            lagging = position == 0
+            lagging = position == 0 and compared
             dot = {
                 "cx": _x(value),
                 "cy": track_y,

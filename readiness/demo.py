@@ -21,7 +21,7 @@ ROUNDS = [
 
 # The demo planner's cluster gets hand-picked states for FY 2570, so every workflow step can be tried.
 FIXED_2570 = {
-    "TH-50": AssessmentStatus.DRAFT,  # Chiang Mai: the demo planner's, half filled
+    "TH-50": AssessmentStatus.DRAFT,  # Chiang Mai: the demo planner's, copied from FY 2569, not reviewed
     "TH-51": AssessmentStatus.RETURNED,  # Lamphun: returned with comments
     "TH-52": AssessmentStatus.SUBMITTED,  # Lampang: waiting for the advisor
     "TH-58": AssessmentStatus.APPROVED,  # Mae Hong Son
@@ -95,6 +95,12 @@ def demo_readiness_load(*, planner: User | None, advisor: User | None) -> bool:
         indicators = list(r.indicators.all())
         for province in provinces:
             rng = random.Random(f"{province.code}-{r.fiscal_year}")
+            if r.status == RoundStatus.OPEN and province.code == "TH-50" and planner is not None:
+                # Started the way a planner starts: last round's answers copied, none reviewed yet — so
+                # the demo shows the copied marks, offers copying again, and lists them at submission.
+                a = services.assessment_start(province=province, round=r, by=planner)
+                services.assessment_copy_forward(assessment=a, by=planner)
+                continue
             if r.status == RoundStatus.OPEN:
                 state = _state_2570(rng, province.code)
                 if state is None:

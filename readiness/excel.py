@@ -18,7 +18,6 @@ Every text cell written by this module is neutralised against formula injection 
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -39,7 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from provinces.models import Cluster
 from provinces.workbooks import Cells, Unreadable, cell_text, read_workbook
 
-from . import services
+from . import scoring, services
 from .access import can_edit_assessment
 from .choices import AssessmentStatus, Dimension, EvidenceKind, RoundStatus
 from .forms import THAI_DIGITS
@@ -47,8 +46,6 @@ from .models import LEVELS, Answer, Assessment, Evidence, Round
 from .selectors import KEYS, NationalRow, Rollup
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = getattr(settings, "READINESS_XLSX_MAX_BYTES", 5 * 1024 * 1024)
-MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # a zip bomb is refused before openpyxl inflates it
 MAX_ROWS = 2_000  # per sheet: a framework has about 30 indicators
 JUSTIFICATION_MAX = 5000
 # A guard against accidental edits, not a secret: anyone can remove sheet protection.
@@ -398,28 +395,13 @@ def _shown(value: object) -> str:
 
 
 def _check_container(content: bytes, filename: str) -> None:
-    """Size, zip structure and macros, before openpyxl reads anything."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise Unreadable(_("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+    """The file's type by its name. Its size, zip structure and macros are checked by read_workbook
+    (provinces.uploads.check_workbook), before openpyxl reads anything."""
     lower = (filename or "").lower()
     if lower.endswith((".xlsm", ".xltm", ".xlam")):
         raise Unreadable(_("Workbooks with macros (.xlsm) are not accepted. Save the file as .xlsx."))
     if not lower.endswith(".xlsx"):
         raise Unreadable(_("Only .xlsx files (Excel workbooks) can be uploaded."))
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise Unreadable(_("This is not a valid .xlsx file: an Excel workbook is a zip archive."))
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise Unreadable(_("This is not a valid .xlsx file: an Excel workbook is a zip archive.")) from None
-    names = [m.filename.lower() for m in members]
-    if any("vbaproject" in n or n.endswith(".bin") and "vba" in n for n in names):
-        raise Unreadable(_("Workbooks with macros (.xlsm) are not accepted. Save the file as .xlsx."))
-    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        raise Unreadable(_("The workbook is too large once unpacked."))
-    if "xl/workbook.xml" not in names:
-        raise Unreadable(_("The workbook could not be read. Save it again as an Excel workbook (.xlsx)."))
 
 
 def _read_sheets(content: bytes) -> dict[str, list[tuple[int, Cells]]]:
@@ -521,8 +503,13 @@ def _check_identity(assessment: Assessment, meta: dict[str, str], issues: list[U
 
 
 def _check_rows(
-    assessment: Assessment, sheet: list[tuple[int, Cells]], meta: dict[str, str], issues: list[UploadIssue]
+    assessment: Assessment,
+    sheet: list[tuple[int, Cells]],
+    meta: dict[str, str],
+    issues: list[UploadIssue],
 ) -> list[_FileRow]:
+    """Every row's problems. A formula cell is reported by _read already: here it reads as empty, is not
+    reported again, and its row is not applied."""
     codes = set(assessment.round.indicators.values_list("code", flat=True))
     if not sheet or sheet[0][0] != 1:
         issues.append(UploadIssue(SHEET_FORM, 1, "", _("The header row is missing.")))
@@ -531,7 +518,10 @@ def _check_rows(
     header_ok = True
     for column in COLUMNS:
         position = POSITION[column.key]
-        if cell_text(header.get(position, (None, False))[0]) != column.header:
+        heading, formula = header.get(position, (None, False))
+        if formula:
+            header_ok = False
+        elif cell_text(heading) != column.header:
             header_ok = False
             issues.append(
                 UploadIssue(
@@ -550,11 +540,15 @@ def _check_rows(
     province, year, pk = meta["province_code"], meta["fiscal_year"], meta["assessment_id"]
     signatures = []
     for number, cells in sheet[1:]:
+        formula_at = {position for position, (_v, formula) in cells.items() if formula}
 
         def value(key: str, cells=cells):
-            return cells.get(POSITION[key], (None, False))[0]
+            raw, formula = cells.get(POSITION[key], (None, False))
+            return None if formula else raw
 
-        def error(key: str, message: str, number=number, cells=cells) -> None:
+        def error(key: str, message: str, number=number, cells=cells, formula_at=formula_at) -> None:
+            if POSITION[key] in formula_at:
+                return
             issues.append(
                 UploadIssue(
                     SHEET_FORM, number, _column_label(POSITION[key]), message, _shown(value(key, cells))
@@ -565,9 +559,10 @@ def _check_rows(
             continue
         keys = {k: cell_text(value(k)) for k in KEY_COLUMNS}
         if not any(keys.values()):
-            error("indicator", _("This row is not from the template: its grey key columns are empty."))
+            if not formula_at:
+                error("indicator", _("This row is not from the template: its grey key columns are empty."))
             continue
-        ok = True
+        ok = not formula_at
         for key, expected in (("assessment", pk), ("province", province), ("fiscal_year", year)):
             if keys[key] != expected:
                 error(key, _("A grey key column was edited: it should read %(value)s.") % {"value": expected})
@@ -618,6 +613,7 @@ def _check_rows(
             ok = False
         if ok:
             rows.append(_FileRow(number, code, int(keys["version"]), keys["original"], level, justification))
+    # The checksum only says that something is wrong: it is reported when nothing more precise was found.
     if not issues and not constant_time_compare(
         meta.get("checksum", ""), _checksum(pk, province, year, signatures)
     ):
@@ -636,7 +632,8 @@ def _check_rows(
 
 
 def _read(assessment: Assessment, content: bytes, filename: str) -> list[_FileRow]:
-    """Every check that needs only the file and the round. Raises UploadFailed with all problems found."""
+    """Every check that needs only the file and the round. Raises UploadFailed with all problems found:
+    the sheets, every formula and every bad row at once (a formula cell is reported as a formula only)."""
     issues: list[UploadIssue] = []
     try:
         _check_container(content, filename)
@@ -661,10 +658,12 @@ def _read(assessment: Assessment, content: bytes, filename: str) -> list[_FileRo
                     _("The sheet “%(name)s” is not part of the template: remove it.") % {"name": name},
                 )
             )
+    formulas: dict[str, bool] = {}
     for name, rows in sheets.items():
         for number, cells in rows:
             for position, (raw, formula) in sorted(cells.items()):
                 if formula:
+                    formulas[name] = True
                     issues.append(
                         UploadIssue(
                             name,
@@ -676,15 +675,16 @@ def _read(assessment: Assessment, content: bytes, filename: str) -> list[_FileRo
                             _shown(raw),
                         )
                     )
-    if issues:
-        raise UploadFailed(issues)
-    meta = _meta(sheets[SHEET_META])
-    if not _check_identity(assessment, meta, issues):
-        raise UploadFailed(issues)
-    rows = _check_rows(assessment, sheets[SHEET_FORM], meta, issues)
-    if issues:
-        raise UploadFailed(issues)
-    return rows
+    # The rows can be checked only against the file's identity, read from a hidden sheet without formulas.
+    if SHEET_META in sheets and SHEET_FORM in sheets and not formulas.get(SHEET_META):
+        meta = _meta(sheets[SHEET_META])
+        if _check_identity(assessment, meta, issues):
+            rows = _check_rows(assessment, sheets[SHEET_FORM], meta, issues)
+            if not issues:
+                return rows
+    # In the order of the file: sheet by sheet (as first named), row by row.
+    order = {sheet: i for i, sheet in enumerate(dict.fromkeys(issue.sheet for issue in issues))}
+    raise UploadFailed(sorted(issues, key=lambda issue: (order[issue.sheet], issue.row)))
 
 
 def assessment_upload(*, assessment: Assessment, content: bytes, filename: str, by: User) -> UploadResult:
@@ -785,7 +785,8 @@ def assessment_upload(*, assessment: Assessment, content: bytes, filename: str, 
 
 
 def _number(value: float | None, digits: int = 1):
-    return None if value is None else round(value, digits)
+    # Rounded as the pages round (round() would turn 56.25 into 56.2).
+    return None if value is None else float(scoring.rounded(value, digits))
 
 
 def _write_row(ws, row: int, values: list, formats: dict[int, str] | None = None, bold: bool = False) -> None:
@@ -805,9 +806,10 @@ def _dimension_headers() -> list[str]:
 
 
 def _status(row) -> str:
-    if row.assessment is None:
+    # The status that goes with the figures (selectors.official_figure), as on the pages.
+    if row.status_choice is None:
         return _("not started")
-    text = str(row.assessment.get_status_display())
+    text = str(row.status_choice.label)
     return text if row.official else f"{text} ({_('unapproved')})"
 
 

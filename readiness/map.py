@@ -1,4 +1,5 @@
 """The national readiness map: a choropleth of the provinces' official (approved) scores, or of the clusters.
+(A draft briefing's map also colours unapproved figures, and says so.)
 
 The map itself is provinces.maps (the licensed svg-maps outline, one path per province); this module only
 decides each province's colour, title and link, and the legend. Classes follow the rubric's quarters —
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from provinces.maps import MapStyle, thailand_svg
 
+from .scoring import rounded
 from .selectors import ScoreRow
 
 BREAKS = [0, 25, 50, 75, 100]
@@ -53,6 +55,10 @@ def class_of(value: float | None) -> int | None:
 def readiness_map(
     rows: list[ScoreRow], *, measure: str, visible: set[int], label: str
 ) -> tuple[SafeString, list[LegendItem]]:
+    """The map of these rows' figures. Rows with unapproved figures (a view that includes them) are
+    coloured too, and their titles and the legend say so."""
+    includes_unapproved = any(r.values and not r.official for r in rows)
+    no_data_label = _("no answer yet") if includes_unapproved else _("no approved data")
     styles: dict[str, MapStyle] = {}
     counts = [0] * len(PALETTE)
     no_data = 0
@@ -67,12 +73,14 @@ def readiness_map(
             title = f"{p.name} — {cluster_name}"
         elif value is None:
             fill, no_data = NO_DATA, no_data + 1
-            title = f"{p.name} — {cluster_name} — {_('no approved data')}"
+            title = f"{p.name} — {cluster_name} — {no_data_label}"
         else:
-            index = class_of(value)
+            index = class_of(float(rounded(value)))  # the class of the number shown: 24.96 reads 25.0
             counts[index] += 1
             fill = PALETTE[index]
-            title = f"{p.name} — {cluster_name} — {value:.1f}"
+            title = f"{p.name} — {cluster_name} — {rounded(value)}"
+            if not row.official:
+                title += f" ({_('unapproved')})"
         styles[p.code] = MapStyle(
             fill=fill,
             title=title,
@@ -98,5 +106,5 @@ def readiness_map(
             )
             for i in range(len(PALETTE))
         ]
-        legend.append(LegendItem("#e9ecef", _("no approved data"), no_data))
+        legend.append(LegendItem("#e9ecef", no_data_label, no_data))
     return svg, legend

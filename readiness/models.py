@@ -223,6 +223,12 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} · {self.indicator.code}: {self.level or '–'}"
 
+    @property
+    def is_own(self) -> bool:
+        """Written in this round (a level or a justification), not an unreviewed copy of last round's.
+        Copying forward is offered, and allowed, only while no answer is the assessment's own."""
+        return not self.copied_forward and (self.level is not None or bool(self.justification))
+
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:
     # Stored under a random name: the user's file name is kept (sanitised) only for the download.
@@ -352,3 +358,44 @@ class ApprovalSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} v{self.version}"
+
+
+# The indicator fields that change how an answer is scored or judged: the weight and the rubric.
+SCORING_FIELDS = ["weight", *(f"rubric_{level}_{lang}" for level in LEVELS for lang in ("th", "en"))]
+
+
+class FrameworkChange(models.Model):
+    """A change to an indicator's weight or rubric while its round was open: assessments already under way
+    are then scored (or were judged) with a different framework, so the change is recorded and shown."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="framework_changes"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="framework_changes"
+    )
+    changes = models.JSONField(_("changes (field: [before, after])"), default=dict)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("framework change in an open round")
+        verbose_name_plural = _("framework changes in open rounds")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.indicator.code}"
+
+    @property
+    def weight_change(self) -> list | None:
+        return self.changes.get("weight")
+
+    @property
+    def rubric_changed(self) -> bool:
+        return any(name.startswith("rubric_") for name in self.changes)

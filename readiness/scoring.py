@@ -8,15 +8,28 @@
 * Overall score: the mean of the three dimension scores; only when all three have a score
   (averaging two would silently overstate or understate the province).
 * Completeness: answered indicators / all indicators of the round (per dimension and overall).
+* Shown rounded to one decimal, half up (56.25 → 56.3) — by ``rounded``, on pages, charts, documents,
+  exports and the API alike.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .choices import Dimension
 
 DIMENSIONS = [d.value for d in Dimension]
+
+
+def rounded(value: float | Decimal | None, digits: int = 1) -> Decimal | None:
+    """A figure as everyone is shown it: ``digits`` decimals, rounding half up as people do (56.25 → 56.3).
+
+    Python's round() and "%.1f" would give 56.2: they round half to even, on a binary float. So every page,
+    chart, document, export and API field rounds here, and a card never disagrees with its chart."""
+    if value is None:
+        return None
+    shown = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return shown + 0  # no "-0.0"
 
 
 def level_points(level: int) -> float:

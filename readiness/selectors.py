@@ -6,20 +6,21 @@ from dataclasses import dataclass, field
 from statistics import mean
 
 from django.contrib.auth.models import User
-from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from provinces.access import visible_provinces
 from provinces.models import Cluster, Province
 
 from . import scoring
+from .access import visible_assessments
 from .choices import AssessmentStatus, Dimension, ReviewAction, RoundStatus
 from .models import (
     Answer,
     ApprovalSnapshot,
     Assessment,
     Evidence,
+    FrameworkChange,
     Indicator,
     ReviewComment,
     ReviewEvent,
@@ -67,34 +68,15 @@ def live_scores(assessment_ids: list[int]) -> dict[int, scoring.Scores]:
     return {pk: scoring.from_aggregates(items) for pk, items in grouped.items()}
 
 
-@dataclass
-class ScoreRow:
-    """One province's readiness in a roll-up: this round, last round, and where the numbers come from."""
+@dataclass(frozen=True)
+class Figure:
+    """What a province shows for a round in a view: its values, whether they are the official (approved)
+    ones, and the status shown beside them."""
 
-    province: Province
-    assessment: Assessment | None
-    values: dict[str, float | None]  # place, product, people, overall, completeness
-    previous: dict[str, float | None] = field(default_factory=dict)
-    official: bool = True  # False when the values are unapproved (draft, submitted or returned)
-
-    @property
-    def status(self) -> str:
-        return self.assessment.status if self.assessment else ""
-
-    def change(self, key: str) -> float | None:
-        now, before = self.values.get(key), self.previous.get(key)
-        return None if now is None or before is None else now - before
-
-
-@dataclass
-class Spread:
-    """Mean, minimum, maximum and the lagging province of one dimension across a set of provinces."""
-
-    mean: float | None
-    min: float | None
-    max: float | None
-    lagging: Province | None
-    count: int
+    values: dict  # place, product, people, overall, completeness; {} when there is nothing to show
+    official: bool  # False when the values are unapproved (draft, submitted or returned)
+    status: str  # an AssessmentStatus value, or "" when not started
+    revising: bool = False  # official values while a newer version is being revised
 
 
 def _snapshot_values(snapshot: ApprovalSnapshot | None) -> dict:
@@ -109,22 +91,87 @@ def _snapshot_values(snapshot: ApprovalSnapshot | None) -> dict:
     }
 
 
-def _values(assessments: list[Assessment], include_unapproved: bool) -> dict[int, tuple[dict, bool]]:
-    """province id → (values, official). Official values come from the approved snapshot."""
+def official_figure(assessment: Assessment | None) -> Figure:
+    """A province's official figure for a round — THE definition, which every roll-up, count, badge, map,
+    dashboard, export, API field and briefing goes through: the latest approved version (its snapshot),
+    also while a newer version is being edited, submitted or returned; its status is then "approved".
+    Without an approved version: no figures, and the assessment's own status."""
+    if assessment is None:
+        return Figure(values={}, official=True, status="")
+    if assessment.approved_snapshot_id:
+        return Figure(
+            values=_snapshot_values(assessment.approved_snapshot),
+            official=True,
+            status=AssessmentStatus.APPROVED,
+            revising=assessment.status != AssessmentStatus.APPROVED,
+        )
+    return Figure(values={}, official=True, status=assessment.status)
+
+
+def shown_figure(assessment: Assessment | None, live: scoring.Scores | None) -> Figure:
+    """The figure of a view that includes unapproved figures: the live scores (``live``) of an assessment
+    that is not approved now, else the official figure."""
+    if assessment is not None and live is not None and assessment.status != AssessmentStatus.APPROVED:
+        return Figure(values=live.as_dict(), official=False, status=assessment.status)
+    return official_figure(assessment)
+
+
+@dataclass
+class ScoreRow:
+    """One province's readiness in a roll-up: this round, last round, and where the numbers come from."""
+
+    province: Province
+    assessment: Assessment | None
+    values: dict[str, float | None]  # place, product, people, overall, completeness
+    previous: dict[str, float | None] = field(default_factory=dict)
+    official: bool = True  # False when the values are unapproved (draft, submitted or returned)
+    status: str = ""  # the status shown with the values (see official_figure), "" when not started
+    revising: bool = False  # official values while a newer version is being revised
+
+    @property
+    def scored(self) -> bool:
+        """It has a score to average (a blank draft has completeness 0 and no score)."""
+        return any(self.values.get(key) is not None for key in KEYS)
+
+    @property
+    def approved(self) -> bool:
+        """Its values are approved ones: it counts as approved, and in the official averages."""
+        return self.official and self.scored
+
+    @property
+    def status_choice(self) -> AssessmentStatus | None:
+        return AssessmentStatus(self.status) if self.status else None
+
+    def change(self, key: str) -> float | None:
+        now, before = self.values.get(key), self.previous.get(key)
+        return None if now is None or before is None else now - before
+
+
+@dataclass
+class Spread:
+    """Mean, minimum, maximum and the lagging province of one dimension across a set of provinces. Fewer
+    than two provinces compare with nobody: then there is no lagging province."""
+
+    mean: float | None
+    min: float | None
+    max: float | None
+    lagging: Province | None
+    count: int
+
+
+def _figures(assessments: list[Assessment], include_unapproved: bool) -> dict[int, Figure]:
+    """province id → its figure in this view."""
     live = live_scores([a.pk for a in assessments]) if include_unapproved else {}
-    result = {}
-    for a in assessments:
-        if include_unapproved and a.status != AssessmentStatus.APPROVED:
-            result[a.province_id] = (live[a.pk].as_dict(), False)
-        elif a.approved_snapshot_id:
-            result[a.province_id] = (_snapshot_values(a.approved_snapshot), True)
-    return result
+    return {a.province_id: shown_figure(a, live.get(a.pk)) for a in assessments}
 
 
 def _with_snapshot(qs: QuerySet[Assessment], snapshot_answers: bool) -> QuerySet[Assessment]:
     qs = qs.select_related("approved_snapshot")
     # A snapshot's frozen answers are a few kilobytes of JSON each; roll-ups only need its scores.
     return qs if snapshot_answers else qs.defer("approved_snapshot__answers")
+
+
+NOT_STARTED = Figure(values={}, official=True, status="")
 
 
 def score_rows(
@@ -140,22 +187,27 @@ def score_rows(
     current = list(
         _with_snapshot(Assessment.objects.filter(round=round, province_id__in=ids), snapshot_answers)
     )
-    previous_values = {}
+    previous_figures = {}
     if before := previous_round(round):
         previous = list(_with_snapshot(Assessment.objects.filter(round=before, province_id__in=ids), False))
-        previous_values = _values(previous, include_unapproved)
-    now = _values(current, include_unapproved)
+        previous_figures = _figures(previous, include_unapproved)
+    now = _figures(current, include_unapproved)
     by_province = {a.province_id: a for a in current}
-    return [
-        ScoreRow(
-            province=p,
-            assessment=by_province.get(p.pk),
-            values=now.get(p.pk, ({}, True))[0],
-            official=now.get(p.pk, ({}, True))[1],
-            previous=previous_values.get(p.pk, ({}, True))[0],
+    rows = []
+    for p in provinces:
+        figure = now.get(p.pk, NOT_STARTED)
+        rows.append(
+            ScoreRow(
+                province=p,
+                assessment=by_province.get(p.pk),
+                values=figure.values,
+                official=figure.official,
+                status=figure.status,
+                revising=figure.revising,
+                previous=previous_figures.get(p.pk, NOT_STARTED).values,
+            )
         )
-        for p in provinces
-    ]
+    return rows
 
 
 def spread(rows: list[ScoreRow], key: str, *, previous: bool = False) -> Spread:
@@ -168,7 +220,7 @@ def spread(rows: list[ScoreRow], key: str, *, previous: bool = False) -> Spread:
         mean=mean(v for v, _p in pairs),
         min=low[0],
         max=max(v for v, _p in pairs),
-        lagging=low[1],
+        lagging=low[1] if len(pairs) > 1 else None,
         count=len(pairs),
     )
 
@@ -194,7 +246,24 @@ class Rollup:
 
     @property
     def approved_count(self) -> int:
-        return sum(1 for r in self.rows if r.assessment and r.assessment.status == AssessmentStatus.APPROVED)
+        """Provinces with approved figures (official_figure): in an official view, exactly those averaged."""
+        return sum(1 for r in self.rows if r.approved)
+
+    @property
+    def counted(self) -> int:
+        """Provinces whose scores are in the means of this view: the approved ones, and the unapproved ones
+        too when they are included."""
+        return sum(1 for r in self.rows if r.scored)
+
+    @property
+    def compared(self) -> bool:
+        """Two or more provinces are counted: only then is there a spread and a lagging province."""
+        return self.counted > 1
+
+    @property
+    def complete(self) -> bool:
+        """Every province of the roll-up is counted (a ranking marks the clusters where some are not)."""
+        return self.counted == len(self.rows)
 
 
 KEYS = [*DIMENSIONS, "overall"]
@@ -331,6 +400,33 @@ def assessment_entry(*, assessment: Assessment) -> dict:
         "events": events,
         "last_return": last_return if assessment.status == AssessmentStatus.RETURNED else None,
         "changed_since_approval": changed,
+        "has_own_answers": any(a.is_own for a in answers),
+        "framework_changes": framework_changes(assessment=assessment),
+    }
+
+
+def framework_changes(*, assessment: Assessment) -> list[FrameworkChange]:
+    """Weight or rubric changes in the assessment's round while it was open, if the assessment is still
+    scored live (not approved): its figures then rest on the changed framework. One query."""
+    if assessment.status == AssessmentStatus.APPROVED:
+        return []
+    return list(
+        FrameworkChange.objects.filter(round_id=assessment.round_id)
+        .select_related("indicator", "changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+
+
+def submission_review(*, assessment: Assessment) -> dict:
+    """What a planner confirms before submitting: the indicators still unanswered, and the answers copied
+    from last round that nobody has reviewed (they count as answered: their level scores)."""
+    answers = list(
+        assessment.answers.select_related("indicator").order_by("indicator__position", "indicator__code")
+    )
+    return {
+        "unanswered": [a for a in answers if a.level is None],
+        "copied": [a for a in answers if a.copied_forward and a.level is not None],
+        "total": len(answers),
     }
 
 
@@ -400,18 +496,24 @@ def due_items(*, province: Province, today: dt.date | None = None) -> list[DueIt
 
 
 def recent_changes(*, province: Province, limit: int = 10) -> list:
-    """The latest answer changes in the province's assessments, newest first."""
+    """The latest change of each recently changed answer in the province's assessments, newest first: an
+    indicator saved many times (autosave) is listed once, with its latest state."""
+    changes = Answer.history.filter(assessment__province=province, history_type="~")
+    latest = (
+        changes.filter(id=OuterRef("id")).order_by("-history_date", "-history_id").values("history_id")[:1]
+    )
     return list(
-        Answer.history.filter(assessment__province=province, history_type="~")
+        changes.filter(history_id=Subquery(latest))
         .select_related("history_user", "indicator", "assessment__round")
-        .order_by("-history_date")[:limit]
+        .order_by("-history_date", "-history_id")[:limit]
     )
 
 
 def review_queue(*, user: User) -> QuerySet[Assessment]:
     """Submitted assessments waiting for an advisor, oldest first."""
     return (
-        Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, province__in=visible_provinces(user))
+        visible_assessments(user)
+        .filter(status=AssessmentStatus.SUBMITTED)
         .select_related("province", "province__cluster", "round")
         .order_by("submitted_at")
     )

@@ -19,16 +19,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from provinces.models import Cluster, Province
+from provinces.uploads import Refused, check_evidence
 
 from . import scoring
 from .access import can_edit_assessment, can_review
 from .choices import AssessmentStatus, EvidenceKind, ReviewAction, RoundStatus
 from .models import (
     LEVELS,
+    SCORING_FIELDS,
     Answer,
     ApprovalSnapshot,
     Assessment,
     Evidence,
+    FrameworkChange,
     Indicator,
     ReviewComment,
     ReviewEvent,
@@ -109,6 +112,24 @@ def round_create_next(*, previous: Round, opens_on, closes_on) -> Round:
     return new
 
 
+@transaction.atomic
+def framework_change_record(*, indicator: Indicator, before: dict, by: User) -> FrameworkChange | None:
+    """Record a change of an indicator's weight or rubric made while its round is open (``before``: the
+    field values as they were). Nothing is recorded for other fields or for rounds not open."""
+    if indicator.round.status != RoundStatus.OPEN:
+        return None
+    changes = {
+        name: [str(before[name]), str(getattr(indicator, name))]
+        for name in SCORING_FIELDS
+        if name in before and before[name] != getattr(indicator, name)
+    }
+    if not changes:
+        return None
+    return FrameworkChange.objects.create(
+        round=indicator.round, indicator=indicator, changes=changes, changed_by=by
+    )
+
+
 # --- assessments ----------------------------------------------------------------------------------
 
 
@@ -177,29 +198,45 @@ def assessment_copy_forward(*, assessment: Assessment, by: User) -> int:
         a.indicator.code: a
         for a in assessment.answers.select_related("indicator").select_for_update(of=("self",))
     }
-    if any(a.level is not None or a.justification for a in answers.values()):
-        raise WorkflowError(_("Copying is only possible into an assessment that has no answers yet."))
+    # Unreviewed copies may be copied over again; an answer written in this round never is.
+    if any(a.is_own for a in answers.values()):
+        raise WorkflowError(
+            _("Copying is only possible while no answer has been written in this round (copied ones aside).")
+        )
     previous = previous_assessment(assessment)
     if previous is None:
         raise WorkflowError(_("There is no earlier assessment of this province to copy from."))
+    links = {}  # answer id → the links it already has: a second copy adds none of them again
+    for e in Evidence.objects.filter(answer__assessment=assessment, kind=EvidenceKind.LINK):
+        links.setdefault(e.answer_id, set()).add(e.url)
     copied = 0
     for old in previous.answers.select_related("indicator").prefetch_related("evidence"):
         new = answers.get(old.indicator.code)
         if new is None or (old.level is None and not old.justification):
             continue
-        new.level, new.justification, new.copied_forward = old.level, old.justification, True
-        # A copy is a change like any other: a page opened before it must not save over it unawares.
-        new.version += 1
-        new.updated_by = by
-        new._history_user = by
-        new.save()
-        Evidence.objects.bulk_create(
-            Evidence(
-                answer=new, kind=EvidenceKind.LINK, url=e.url, title=e.title, copied_forward=True, added_by=by
-            )
-            for e in old.evidence.all()
-            if e.kind == EvidenceKind.LINK
-        )
+        if (new.level, new.justification, new.copied_forward) != (old.level, old.justification, True):
+            new.level, new.justification, new.copied_forward = old.level, old.justification, True
+            # A copy is a change like any other: a page opened before it must not save over it unawares.
+            new.version += 1
+            new.updated_by = by
+            new._history_user = by
+            new.save()
+        have = links.setdefault(new.pk, set())
+        fresh = []
+        for e in old.evidence.all():
+            if e.kind == EvidenceKind.LINK and e.url not in have:
+                have.add(e.url)
+                fresh.append(
+                    Evidence(
+                        answer=new,
+                        kind=EvidenceKind.LINK,
+                        url=e.url,
+                        title=e.title,
+                        copied_forward=True,
+                        added_by=by,
+                    )
+                )
+        Evidence.objects.bulk_create(fresh)
         copied += 1
     ReviewEvent.objects.create(
         assessment=assessment,
@@ -275,12 +312,6 @@ def sanitise_filename(name: str) -> str:
 
 @transaction.atomic
 def evidence_add_file(*, answer: Answer, upload: UploadedFile, title: str, by: User) -> Evidence:
-    assessment = (
-        Assessment.objects.select_related("round")
-        .select_for_update(of=("self",))
-        .get(pk=answer.assessment_id)
-    )
-    _require_editable(assessment, by)
     filename = sanitise_filename(upload.name or "")
     extension = Path(filename).suffix.lower()
     if extension not in EVIDENCE_TYPES:
@@ -291,10 +322,21 @@ def evidence_add_file(*, answer: Answer, upload: UploadedFile, title: str, by: U
         raise WorkflowError(
             _("The file is larger than %(mb)s MB.") % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
         )
-    head = upload.read(8)
+    content = upload.read()
     upload.seek(0)
-    if not head.startswith(EVIDENCE_TYPES[extension]):
+    if not content.startswith(EVIDENCE_TYPES[extension]):
         raise WorkflowError(_("The file's content does not match its type (%(ext)s).") % {"ext": extension})
+    try:
+        check_evidence(content, extension)  # structure and active content, not only the first bytes
+    except Refused as exc:
+        raise WorkflowError(exc.message) from None
+    # Locked only after the file is checked: a large PDF takes a moment to parse.
+    assessment = (
+        Assessment.objects.select_related("round")
+        .select_for_update(of=("self",))
+        .get(pk=answer.assessment_id)
+    )
+    _require_editable(assessment, by)
     evidence = Evidence(
         answer=answer,
         kind=EvidenceKind.FILE,

@@ -11,16 +11,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from provinces.access import (
     get_cluster_for_user,
     get_province_for_user,
-    is_nationwide,
     require,
     role_of,
     scope_of,
     visible_provinces,
 )
 from provinces.choices import Role
+from provinces.parsing import parse_fiscal_year
 
 from . import charts, selectors, services
-from .access import can_edit_assessment, can_review, get_assessment_for_user, get_evidence_for_user
+from .access import (
+    can_edit_assessment,
+    can_review,
+    get_assessment_for_user,
+    get_evidence_for_user,
+    may_include_unapproved,
+)
 from .choices import AssessmentStatus, Dimension
 from .forms import AnswerForm, BulkApproveForm, EvidenceForm, ReturnForm
 from .models import Answer, Assessment, Round
@@ -36,9 +42,10 @@ def _round_or_404(fiscal_year: int) -> Round:
 def _chosen_round(request: HttpRequest) -> Round:
     raw = request.GET.get("fy", "")
     if raw:
-        if not raw.isdigit():
+        fiscal_year = parse_fiscal_year(raw)
+        if fiscal_year is None:
             raise Http404("round")
-        return _round_or_404(int(raw))
+        return _round_or_404(fiscal_year)
     round = selectors.current_round()
     if round is None:
         raise Http404("round")
@@ -93,25 +100,39 @@ def _worked_example() -> dict:
 # --- the assessment page ------------------------------------------------------------------------
 
 
+# The session key that carries a refused evidence file's reason across the redirect to the assessment page.
+EVIDENCE_REFUSED = "readiness.evidence_refused"
+
+
+def _editable(request, assessment: Assessment) -> bool:
+    return (
+        can_edit_assessment(request.user, assessment)
+        and assessment.round.is_open
+        and assessment.status != AssessmentStatus.SUBMITTED
+    )
+
+
 def _assessment_context(request, assessment: Assessment, *, overrides: dict | None = None) -> dict:
     entry = selectors.assessment_entry(assessment=assessment)
     previous_scores = {}
     if entry["previous"] and entry["previous"].approved_snapshot_id:
         snap = entry["previous"].approved_snapshot
         previous_scores = {"place": snap.place, "product": snap.product, "people": snap.people}
-    editable = (
-        can_edit_assessment(request.user, assessment)
-        and assessment.round.is_open
-        and assessment.status != AssessmentStatus.SUBMITTED
-    )
+    editable = _editable(request, assessment)
+    # An approved assessment opens read-only: editing it reopens a draft, which the planner is told first
+    # (the "edit" link, ``?edit=1``); a POST from that page is already past the warning.
+    reopens = editable and assessment.status == AssessmentStatus.APPROVED
+    if reopens and request.method != "POST" and request.GET.get("edit") != "1":
+        editable = False
     return {
         "assessment": assessment,
         "province": assessment.province,
         "round": assessment.round,
         "editable": editable,
+        "reopens_on_edit": reopens,
         "can_submit": editable and assessment.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED),
         "can_review": can_review(request.user) and assessment.status == AssessmentStatus.SUBMITTED,
-        "can_copy_forward": editable and entry["previous"] is not None and entry["scores"].answered == 0,
+        "can_copy_forward": editable and entry["previous"] is not None and not entry["has_own_answers"],
         "chart": charts.dimension_bars(
             entry["scores"].as_dict(),
             previous_scores,
@@ -145,7 +166,16 @@ def assessment_detail(request: HttpRequest, code: str, fiscal_year: int) -> Http
             "readiness/assessment_missing.html",
             {"province": province, "round": round, "can_start": can_start, "rounds": selectors.rounds()},
         )
-    return render(request, "readiness/assessment_detail.html", _assessment_context(request, assessment))
+    # A refused evidence file (evidence_add redirected here): its reason shows at its form, once.
+    refused = request.session.pop(EVIDENCE_REFUSED, None)
+    overrides = None
+    if isinstance(refused, dict) and refused.get("assessment") == assessment.pk:
+        overrides = {refused.get("answer"): {"evidence_error": refused.get("message", "")}}
+    return render(
+        request,
+        "readiness/assessment_detail.html",
+        _assessment_context(request, assessment, overrides=overrides),
+    )
 
 
 @require_POST
@@ -228,6 +258,7 @@ def evidence_add(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     )
     require(can_edit_assessment(request.user, assessment))
     form = EvidenceForm(request.POST, request.FILES)
+    error = None
     try:
         if not form.is_valid():
             raise services.WorkflowError(" ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -242,14 +273,31 @@ def evidence_add(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
             services.evidence_add_link(
                 answer=answer, url=form.cleaned_data["url"], title=form.cleaned_data["title"], by=request.user
             )
-        messages.success(request, _("Evidence added to %(code)s") % {"code": answer.indicator.code})
     except services.WorkflowError as exc:
-        messages.error(request, f"{answer.indicator.code}: {exc.message}")
-        if not request.htmx:
-            context = _assessment_context(
-                request, assessment, overrides={answer.pk: {"evidence_error": exc.message}}
-            )
-            return render(request, "readiness/assessment_detail.html", context, status=400)
+        error = exc.message
+    if request.htmx:
+        # The evidence part of the card, with the new file or link, or with the reason at the form.
+        assessment.refresh_from_db()
+        return render(
+            request,
+            "readiness/_evidence.html",
+            {
+                "a": answer,
+                "assessment": assessment,
+                "editable": _editable(request, assessment),
+                "override": {"evidence_error": error} if error else {"evidence_added": True},
+            },
+        )
+    if error:
+        # Back to the assessment page (not left on this POST address), the reason at the indicator's form.
+        messages.error(request, f"{answer.indicator.code}: {error}")
+        request.session[EVIDENCE_REFUSED] = {
+            "assessment": assessment.pk,
+            "answer": answer.pk,
+            "message": error,
+        }
+    else:
+        messages.success(request, _("Evidence added to %(code)s") % {"code": answer.indicator.code})
     return _back(assessment, f"ind-{answer.indicator.code}")
 
 
@@ -307,10 +355,33 @@ def assessment_copy_forward(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, act)
 
 
+def _confirmed(request: HttpRequest) -> bool:
+    """A workflow step is asked first on a page of its own (no JavaScript needed); its button sends confirm=1."""
+    return request.POST.get("confirm") == "1"
+
+
 @require_POST
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Without confirm=1: the confirmation page listing the unanswered indicators and the answers copied
+    from last round that nobody has reviewed; with it: submit."""
+    assessment = get_assessment_for_user(request.user, pk)
+    require(can_edit_assessment(request.user, assessment))
+    submittable = assessment.round.is_open and assessment.status in (
+        AssessmentStatus.DRAFT,
+        AssessmentStatus.RETURNED,
+    )
+    if submittable and not _confirmed(request):
+        return render(
+            request,
+            "readiness/assessment_submit_confirm.html",
+            {
+                "assessment": assessment,
+                "province": assessment.province,
+                **selectors.submission_review(assessment=assessment),
+            },
+        )
+
     def act(a):
-        require(can_edit_assessment(request.user, a))
         services.assessment_submit(assessment=a, by=request.user)
         return _("The assessment was submitted for review.")
 
@@ -319,8 +390,19 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """An assessment below 100 % complete is approved only after a confirmation showing its completeness."""
+    assessment = get_assessment_for_user(request.user, pk)
+    require(can_review(request.user))
+    if assessment.status == AssessmentStatus.SUBMITTED and not _confirmed(request):
+        scores = selectors.dimension_completeness(assessment=assessment)
+        if scores.completeness < 1:
+            return render(
+                request,
+                "readiness/assessment_approve_confirm.html",
+                {"assessment": assessment, "province": assessment.province, "scores": scores},
+            )
+
     def act(a):
-        require(can_review(request.user))
         services.assessment_approve(assessment=a, by=request.user)
         return _("The assessment was approved.")
 
@@ -353,10 +435,13 @@ def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
                 error = exc.message
         else:
             error = _("Please correct the comments below.")
+    # Each comment box beside the answer it is about: the level with its rubric text, the justification.
+    answers = {a.indicator_id: a for a in assessment.answers.prefetch_related("evidence")}
+    rows = [(i, answers.get(i.pk), form[f"indicator_{i.pk}"]) for i in indicators]
     return render(
         request,
         "readiness/assessment_return.html",
-        {"assessment": assessment, "form": form, "error": error},
+        {"assessment": assessment, "form": form, "rows": rows, "error": error},
         status=400 if error else 200,
     )
 
@@ -364,13 +449,9 @@ def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
 # --- roll-ups -----------------------------------------------------------------------------------
 
 
-def _may_include_unapproved(request: HttpRequest) -> bool:
-    """Unapproved figures only for people who may see every province in the roll-up: never a planner."""
-    return request.GET.get("all") == "1" and role_of(request.user) in (
-        Role.SECRETARIAT,
-        Role.ADVISOR,
-        Role.ADMIN,
-    )
+def asks_unapproved(request: HttpRequest) -> bool:
+    """The "including unapproved" switch (``?all=1``); whether it is allowed is access.may_include_unapproved."""
+    return request.GET.get("all") == "1"
 
 
 def _spread_chart(rows, title):
@@ -387,9 +468,8 @@ def _spread_chart(rows, title):
 def cluster_rollup(request: HttpRequest, code: str) -> HttpResponse:
     cluster = get_cluster_for_user(request.user, code)
     round = _chosen_round(request)
-    include = _may_include_unapproved(request) and (
-        is_nationwide(request.user) or scope_of(request.user).cluster_id == cluster.pk
-    )
+    may_include = may_include_unapproved(request.user, cluster)
+    include = asks_unapproved(request) and may_include
     rollup = selectors.cluster_rollup(cluster=cluster, round=round, include_unapproved=include)
     return render(
         request,
@@ -400,7 +480,7 @@ def cluster_rollup(request: HttpRequest, code: str) -> HttpResponse:
             "rounds": selectors.rounds(),
             "rollup": rollup,
             "include_unapproved": include,
-            "may_include_unapproved": role_of(request.user) != Role.PLANNER,
+            "may_include_unapproved": may_include,
             "dimensions": list(Dimension),
             "visible_ids": set(
                 visible_provinces(request.user).filter(cluster=cluster).values_list("pk", flat=True)
@@ -418,7 +498,8 @@ def cluster_rollup(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def national_rollup(request: HttpRequest) -> HttpResponse:
     round = _chosen_round(request)
-    include = _may_include_unapproved(request) and is_nationwide(request.user)
+    may_include = may_include_unapproved(request.user, None)
+    include = asks_unapproved(request) and may_include
     clusters, nation = selectors.national_rollup(round=round, include_unapproved=include)
     return render(
         request,
@@ -429,7 +510,7 @@ def national_rollup(request: HttpRequest) -> HttpResponse:
             "clusters": clusters,
             "nation": nation,
             "include_unapproved": include,
-            "may_include_unapproved": is_nationwide(request.user),
+            "may_include_unapproved": may_include,
             "dimensions": list(Dimension),
             "stats": STAT_ROWS,
         },
@@ -467,19 +548,28 @@ def cluster_review(request: HttpRequest, code: str) -> HttpResponse:
         if r.assessment and r.assessment.status == AssessmentStatus.SUBMITTED
     ]
     form = BulkApproveForm(request.POST if request.method == "POST" else None, choices=submitted)
+    chosen, incomplete, asking = set(), [], False
     if request.method == "POST":
         if form.is_valid():
-            try:
-                count = services.assessments_bulk_approve(
-                    cluster=cluster,
-                    round=round,
-                    assessment_ids=form.cleaned_data["assessments"],
-                    by=request.user,
-                )
-                messages.success(request, _("%(count)s assessments approved.") % {"count": count})
-                return redirect(f"{reverse('cluster_review', args=[cluster.code])}?fy={round.fiscal_year}")
-            except services.WorkflowError as exc:
-                messages.error(request, exc.message)
+            chosen = set(form.cleaned_data["assessments"])
+            incomplete = [
+                r
+                for r in rollup.rows
+                if r.assessment and r.assessment.pk in chosen and (r.values.get("completeness") or 0) < 1
+            ]
+            # Below 100 %: the same table, the choice kept, those provinces named above a confirm button.
+            asking = bool(incomplete) and not _confirmed(request)
+            if not asking:
+                try:
+                    count = services.assessments_bulk_approve(
+                        cluster=cluster, round=round, assessment_ids=sorted(chosen), by=request.user
+                    )
+                    messages.success(request, _("%(count)s assessments approved.") % {"count": count})
+                    return redirect(
+                        f"{reverse('cluster_review', args=[cluster.code])}?fy={round.fiscal_year}"
+                    )
+                except services.WorkflowError as exc:
+                    messages.error(request, exc.message)
         else:
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return render(
@@ -491,7 +581,9 @@ def cluster_review(request: HttpRequest, code: str) -> HttpResponse:
             "rounds": selectors.rounds(),
             "rollup": rollup,
             "submitted": submitted,
+            "chosen": chosen,
+            "incomplete": incomplete if asking else [],
             "dimensions": list(Dimension),
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and not asking else 200,
     )

@@ -4,17 +4,18 @@ Access as the HTML pages: whoever may see an assessment downloads its template (
 only the province's planners and administrators upload (others who see it: 403, outsiders: 404).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from provinces.access import get_cluster_for_user, is_nationwide, require, scope_of
+from provinces.access import get_cluster_for_user, require
 
 from . import excel, selectors, services
-from .access import can_edit_assessment, get_assessment_for_user
-from .views import _chosen_round, _may_include_unapproved
+from .access import can_edit_assessment, get_assessment_for_user, may_include_unapproved
+from .views import _chosen_round, asks_unapproved
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -40,13 +41,14 @@ def assessment_xlsx_upload(request: HttpRequest, pk: int) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             issues.append(excel.UploadIssue("", 0, "", _("Choose the filled-in workbook (.xlsx).")))
-        elif upload.size > excel.MAX_UPLOAD_BYTES:
+        elif upload.size > settings.WORKBOOK_MAX_BYTES:
             issues.append(
                 excel.UploadIssue(
                     "",
                     0,
                     "",
-                    _("The file is larger than %(mb)s MB.") % {"mb": excel.MAX_UPLOAD_BYTES // (1024 * 1024)},
+                    _("The file is larger than %(mb)s MB.")
+                    % {"mb": settings.WORKBOOK_MAX_BYTES // (1024 * 1024)},
                 )
             )
         else:
@@ -74,7 +76,7 @@ def assessment_xlsx_upload(request: HttpRequest, pk: int) -> HttpResponse:
             "round": assessment.round,
             "issues": issues,
             "refusal": excel.upload_refusal(assessment),
-            "max_mb": excel.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "max_mb": settings.WORKBOOK_MAX_BYTES // (1024 * 1024),
         },
         status=400 if issues else 200,
     )
@@ -84,10 +86,7 @@ def assessment_xlsx_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def cluster_rollup_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     cluster = get_cluster_for_user(request.user, code)
     round = _chosen_round(request)
-    # The same rule as views.cluster_rollup.
-    include = _may_include_unapproved(request) and (
-        is_nationwide(request.user) or scope_of(request.user).cluster_id == cluster.pk
-    )
+    include = asks_unapproved(request) and may_include_unapproved(request.user, cluster)
     rollup = selectors.cluster_rollup(cluster=cluster, round=round, include_unapproved=include)
     content = excel.cluster_rollup_workbook(
         cluster=cluster, round=round, rollup=rollup, include_unapproved=include
@@ -99,8 +98,7 @@ def cluster_rollup_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def national_rollup_xlsx(request: HttpRequest) -> HttpResponse:
     round = _chosen_round(request)
-    # The same rule as views.national_rollup.
-    include = _may_include_unapproved(request) and is_nationwide(request.user)
+    include = asks_unapproved(request) and may_include_unapproved(request.user, None)
     clusters, nation = selectors.national_rollup(round=round, include_unapproved=include)
     content = excel.national_rollup_workbook(
         round=round, clusters=clusters, nation=nation, include_unapproved=include

@@ -1,8 +1,13 @@
 """Who may see and change strategies and projects. Out of scope → 404; visible but not changeable → 403.
 
 A planner sees their province's strategies and their cluster's; a secretariat its cluster's and the member
-provinces'; advisors and administrators all. Owners edit (the province's planners, the cluster's
-secretariat); advisors review.
+provinces'; advisors and administrators all.
+
+Who may change a strategy is one rule, ``can_own`` (the README's roles table): a secretariat changes only the
+cluster's own strategies; a planner only their province's; an administrator any; advisors review and change
+none. Every write path asks it — the pages and htmx endpoints (through ``can_edit_strategy``), the services,
+the CSV/XLSX import (row by row) and Django's admin — so seeing a member province's draft never means
+changing it.
 """
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -56,7 +61,8 @@ def get_project_for_user(user: User | AnonymousUser, pk: int) -> Project:
 
 
 def can_own(user: User | AnonymousUser, owner: Province | Cluster) -> bool:
-    """May draft and edit strategies of this owner: its planners (a province) or secretariat (a cluster)."""
+    """May create, change or import strategies (and their projects) of this owner: the province's planners,
+    the cluster's secretariat, administrators. A secretariat does not own its member provinces' strategies."""
     role = role_of(user)
     if role == Role.ADMIN:
         return True
@@ -67,6 +73,7 @@ def can_own(user: User | AnonymousUser, owner: Province | Cluster) -> bool:
 
 
 def can_edit_strategy(user: User | AnonymousUser, strategy: Strategy) -> bool:
+    """The "may change" test of an existing strategy or of its projects: ``can_own`` of its owner."""
     return can_own(user, strategy.owner)
 
 
@@ -88,4 +95,6 @@ def owners_for_user(user: User | AnonymousUser) -> list[Province | Cluster]:
 
 
 def can_import(user: User | AnonymousUser) -> bool:
-    return role_of(user) in (Role.SECRETARIAT, Role.ADMIN)
+    """May open the import page: whoever owns strategies (see owners_for_user). Each row is then held to
+    ``can_own`` — a planner imports for their province, a secretariat for its cluster."""
+    return role_of(user) in (Role.PLANNER, Role.SECRETARIAT, Role.ADMIN)

@@ -4,8 +4,10 @@ Decision support (issue 7): administrators maintain the provinces' annual budget
 at (or delete, to reopen) the overlap decisions that secretariats and advisors recorded."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from .access import can_edit_strategy, can_own
 from .models import BudgetEnvelope, Criterion, OverlapDecision, Project, Strategy
 
 
@@ -37,6 +39,37 @@ class CriterionAdmin(admin.ModelAdmin):
     list_filter = ["axis", "active"]
 
 
+class OwnerChecked:
+    """Django's admin is a write path too: a strategy or project changes here only if ``can_own`` lets the
+    user change its owner's strategies, as on every page — model permissions alone are not enough."""
+
+    @staticmethod
+    def _strategy(obj) -> Strategy:
+        return obj if isinstance(obj, Strategy) else obj.strategy
+
+    def _may_change(self, request, obj) -> bool:
+        return obj is None or can_edit_strategy(request.user, self._strategy(obj))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The form may name a new owner (or move a project): the user must own that one as well.
+        owner = self._strategy(obj).owner
+        if owner is None or not can_own(request.user, owner):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def delete_queryset(self, request, queryset) -> None:
+        # The "delete selected" action asks has_delete_permission without an object.
+        if not all(self._may_change(request, obj) for obj in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+
 class ProjectInline(admin.TabularInline):
     model = Project
     fields = [
@@ -54,7 +87,7 @@ class ProjectInline(admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(SimpleHistoryAdmin):
+class StrategyAdmin(OwnerChecked, SimpleHistoryAdmin):
     """Read and correct strategies; the review workflow itself runs through the app's pages."""
 
     list_display = ["title_th", "province", "cluster", "fiscal_year", "status", "override_quadrant"]
@@ -66,7 +99,7 @@ class StrategyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(OwnerChecked, SimpleHistoryAdmin):
     list_display = ["title_th", "strategy", "budget", "funding_source", "status", "progress"]
     list_filter = ["funding_source", "status"]
     search_fields = ["title_th", "lead_agency"]

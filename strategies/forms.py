@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from provinces.forms import ModelIdsField
 from provinces.models import Province
 from readiness.forms import THAI_DIGITS
 from readiness.models import Indicator
@@ -15,10 +16,42 @@ from .models import MAX_BUDGET
 
 SCORE_CHOICES = [(str(i), str(i)) for i in range(5)]
 
+# A Buddhist Era year is 543 more than the Christian Era one: anything below this was typed in C.E. (2026).
+FIRST_BE_YEAR = 2400
 
-class StrategyForm(forms.Form):
-    owner = forms.ChoiceField(label=_("owner"), choices=())
-    fiscal_year = forms.IntegerField(label=_("fiscal year (B.E.)"), min_value=2550, max_value=2700)
+
+def with_blank(choices) -> list:
+    """A select that starts on "— choose —": the browser would otherwise pick the first option for the user."""
+    return [("", _("— choose —")), *choices]
+
+
+class Form(forms.Form):
+    """A form that shows one problem per field: a value can break several rules at once (a 17-digit budget has
+    too many digits and is over the limit), and two messages under one box say the same thing twice."""
+
+    def full_clean(self):
+        super().full_clean()
+        for errors in self._errors.values():
+            del errors[1:]
+
+
+class BuddhistYearField(forms.IntegerField):
+    """A fiscal year in the Buddhist Era. A Christian Era year gets a hint rather than a bare range error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=2550, max_value=2700, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value < FIRST_BE_YEAR:
+            raise forms.ValidationError(_("Use the Buddhist Era year (B.E.), e.g. 2570."), code="not_be")
+
+
+class StrategyForm(Form):
+    owner = forms.ChoiceField(
+        label=_("owner"), choices=(), error_messages={"required": _("Choose the province or cluster.")}
+    )
+    fiscal_year = BuddhistYearField(label=_("fiscal year (B.E.)"))
     title_th = forms.CharField(label=_("title (Thai)"), max_length=500)
     title_en = forms.CharField(label=_("title (English)"), max_length=500, required=False)
     summary_th = forms.CharField(
@@ -30,12 +63,18 @@ class StrategyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    work_area = forms.ChoiceField(label=_("work area"), choices=WorkArea.choices)
-    pillar = forms.ChoiceField(label=_("ASEAN pillar"), choices=Pillar.choices)
+    work_area = forms.ChoiceField(
+        label=_("work area"), choices=with_blank(WorkArea.choices),
+        error_messages={"required": _("Choose the work area.")},
+    )  # fmt: skip
+    pillar = forms.ChoiceField(
+        label=_("ASEAN pillar"), choices=with_blank(Pillar.choices),
+        error_messages={"required": _("Choose the ASEAN pillar.")},
+    )  # fmt: skip
     builds_place = forms.BooleanField(label=_("builds Place"), required=False)
     builds_product = forms.BooleanField(label=_("builds Product"), required=False)
     builds_people = forms.BooleanField(label=_("builds People"), required=False)
-    indicators = forms.ModelMultipleChoiceField(
+    indicators = ModelIdsField(
         label=_("readiness indicators it builds (optional)"), queryset=Indicator.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
@@ -43,7 +82,9 @@ class StrategyForm(forms.Form):
     def __init__(self, *args, owners=(), criteria=None, indicators=None, fixed_owner=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.owners = {o.code: o for o in owners}
-        self.fields["owner"].choices = [(code, str(o)) for code, o in self.owners.items()]
+        owner_choices = [(code, str(o)) for code, o in self.owners.items()]
+        # One possible owner is no choice at all; among several, the user picks.
+        self.fields["owner"].choices = owner_choices if len(owner_choices) == 1 else with_blank(owner_choices)
         if fixed_owner:
             self.fields["owner"].disabled = True
         if indicators is not None:
@@ -53,8 +94,9 @@ class StrategyForm(forms.Form):
             for criterion in axis:
                 self.fields[f"criterion_{criterion.pk}"] = forms.TypedChoiceField(
                     label=criterion.name, help_text=criterion.help, choices=SCORE_CHOICES, coerce=int,
-                    widget=forms.RadioSelect, initial="0",
-                    error_messages={"invalid_choice": _("A criterion is scored from 0 to 4.")},
+                    widget=forms.RadioSelect,
+                    error_messages={"invalid_choice": _("A criterion is scored from 0 to 4."),
+                                    "required": _("Score this criterion from 0 to 4.")},
                 )  # fmt: skip
 
     def _criterion_fields(self, axis: str):
@@ -91,7 +133,7 @@ class BudgetField(forms.DecimalField):
         return super().to_python(value)
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(Form):
     title_th = forms.CharField(label=_("title (Thai)"), max_length=500)
     title_en = forms.CharField(label=_("title (English)"), max_length=500, required=False)
     lead_agency = forms.CharField(label=_("lead agency"), max_length=300)
@@ -106,10 +148,13 @@ class ProjectForm(forms.Form):
         error_messages={"max_value": _("The budget is over 1 trillion baht; check the figure."),
                         "min_value": _("The budget cannot be negative.")},
     )  # fmt: skip
-    funding_source = forms.ChoiceField(label=_("funding source"), choices=FundingSource.choices)
-    start_fy = forms.IntegerField(label=_("start fiscal year"), min_value=2550, max_value=2700)
-    end_fy = forms.IntegerField(label=_("end fiscal year"), min_value=2550, max_value=2700)
-    provinces = forms.ModelMultipleChoiceField(
+    funding_source = forms.ChoiceField(
+        label=_("funding source"), choices=with_blank(FundingSource.choices),
+        error_messages={"required": _("Choose the funding source.")},
+    )  # fmt: skip
+    start_fy = BuddhistYearField(label=_("start fiscal year"))
+    end_fy = BuddhistYearField(label=_("end fiscal year"))
+    provinces = ModelIdsField(
         label=_("provinces where it runs or that benefit"), queryset=Province.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
@@ -117,8 +162,14 @@ class ProjectForm(forms.Form):
         label=_("status"), choices=ProjectStatus.choices, initial=ProjectStatus.PLANNED
     )
     kpi = forms.CharField(label=_("KPI"), max_length=300, required=False)
-    kpi_target = forms.DecimalField(label=_("KPI target"), max_digits=15, decimal_places=2, required=False)
-    kpi_actual = forms.DecimalField(label=_("KPI actual"), max_digits=15, decimal_places=2, required=False)
+    kpi_target = forms.DecimalField(
+        label=_("KPI target"), max_digits=15, decimal_places=2, required=False, min_value=Decimal(0),
+        error_messages={"min_value": _("The KPI target cannot be negative.")},
+    )  # fmt: skip
+    kpi_actual = forms.DecimalField(
+        label=_("KPI actual"), max_digits=15, decimal_places=2, required=False, min_value=Decimal(0),
+        error_messages={"min_value": _("The KPI actual cannot be negative.")},
+    )  # fmt: skip
     kpi_unit = forms.CharField(label=_("KPI unit"), max_length=50, required=False)
 
     def __init__(self, *args, provinces=None, **kwargs):
@@ -133,27 +184,30 @@ class ProjectForm(forms.Form):
         return cleaned
 
 
-class OverrideForm(forms.Form):
-    quadrant = forms.ChoiceField(label=_("quadrant"), choices=QUADRANT_CHOICES, widget=forms.RadioSelect)
+class OverrideForm(Form):
+    quadrant = forms.ChoiceField(
+        label=_("quadrant"), choices=QUADRANT_CHOICES, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the quadrant.")},
+    )  # fmt: skip
     reason = forms.CharField(
         label=_("reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Give a reason for moving the strategy to another quadrant.")},
     )  # fmt: skip
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     text = forms.CharField(label=_("comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     text = forms.CharField(
         label=_("what must be revised"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say what must be revised before returning the strategy.")},
     )  # fmt: skip
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(Form):
     progress = forms.IntegerField(label=_("progress (%)"), min_value=0, max_value=100)
     note = forms.CharField(
         label=_("what was done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})

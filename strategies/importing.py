@@ -15,33 +15,43 @@ projects    strategy_ref*, title_th*, lead_agency*, partners, budget_thb*, fundi
 Projects come from a second file or, in a workbook, from a sheet named ``projects``. When they are given,
 each imported strategy's projects become the file's: a project is matched on its Thai title (and keeps its
 status, progress and KPI), new ones are created, the strategy's other projects are removed.
+
+Choice columns (work_area, asean_pillar, funding_source, partners, dimensions) take the code, the English
+label or the Thai label the pages show (งานบริหารการพัฒนา, ประชาคมเศรษฐกิจอาเซียน or just เศรษฐกิจ), in any
+case and spacing.
+
+Who may import what is the rule of every other write (``strategies.access.can_own``, the README's roles
+table): a secretariat changes only the cluster's own strategies; a planner only their province's; an
+administrator any; advisors none. A row whose owner the user may not change is reported with its row number,
+and then, as with any problem, nothing is written.
 """
 
 import csv
 import io
 import math
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import PurePath
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from provinces.access import role_of, scope_of
 from provinces.choices import Role
 from provinces.models import Cluster, Province
 from provinces.workbooks import Unreadable, cell_text, read_workbook
+from readiness.choices import Dimension
 from readiness.services import WorkflowError
 
-from .access import can_import
+from .access import can_import, can_own
 from .choices import EffectSource, FundingSource, PartnerSector, Pillar, StrategyStatus, WorkArea
 from .models import MAX_BUDGET, CriterionScore, Project, Strategy
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # the upload page's limit
 MAX_ROWS = 10_000  # per table: a plan is a few hundred rows; more is a wrong file
 EXTENSIONS = (".csv", ".xlsx")
 DIMENSIONS = ("place", "product", "people")
@@ -178,8 +188,7 @@ def _csv_rows(file: ImportFile) -> list[RawRow]:
 
 
 def _xlsx_sheets(file: ImportFile) -> dict[str, list[RawRow]]:
-    if not zipfile.is_zipfile(io.BytesIO(file.content)):
-        raise Unreadable(_("This is not a valid .xlsx file: an Excel workbook is a zip archive."))
+    # read_workbook checks size, zip structure (no bomb) and macros before openpyxl reads anything.
     too_many = _("Too many rows: at most %(max)s can be imported at once.") % {"max": MAX_ROWS}
     sheets = read_workbook(file.content, max_rows=MAX_ROWS + 1, too_many=too_many)  # + the header row
     # Rows are read as in the CSV: 0-based columns, and a row of blank text is no row.
@@ -312,6 +321,62 @@ def _allowed(message: str, values) -> str:
     return f"{message} " + _("Allowed values: %(values)s.") % {"values": ", ".join(values)}
 
 
+# What a choice is called in a cell, compared without case, spaces, "_" or "-": "Public service",
+# "public_service" and "งานให้บริการสาธารณะ" are one. The pillars also go by their short names.
+_NAME_NOISE = re.compile(r"[\s_\-\u2010-\u2014\u200b]+")
+_PILLAR_WORDS = re.compile(r"^(ประชาคม|asean)|(อาเซียน|community)$")
+
+
+def _name_key(text: str) -> str:
+    return _NAME_NOISE.sub("", text).casefold()
+
+
+@cache
+def _choice_names(choices) -> dict[str, str]:
+    """Every name a cell may give a choice — its code, its English and its Thai label — mapped to the code."""
+    names: dict[str, str] = {}
+    for value, label in choices.choices:
+        keys = {_name_key(value)}
+        for language in ("en", "th"):
+            with translation.override(language):
+                keys.add(_name_key(str(label)))
+        if choices is Pillar:
+            keys |= {_PILLAR_WORDS.sub("", key) for key in keys}
+        for key in keys:
+            names.setdefault(key, value)
+    return names
+
+
+def _choice_code(text: str, choices) -> str | None:
+    return _choice_names(choices).get(_name_key(text))
+
+
+def _listed(choices) -> list[str]:
+    """The allowed values of an error message: each code with its label in the active language."""
+    return [f"{value} ({label})" for value, label in choices.choices]
+
+
+def _choice_list(value: object, choices) -> tuple[list[str], list[str]]:
+    """A list cell of choices, separated by ; (commas and, between codes, spaces are tolerated): the codes in
+    order without repeats, and the items that name no choice."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    for item in re.split(r"[;,\n]+", _text(value)):
+        item = item.strip()
+        if not item:
+            continue
+        code = _choice_code(item, choices)
+        if code is not None:
+            found = [code]
+        else:  # "place product": codes separated by spaces
+            found = [_choice_code(word, choices) for word in item.split()]
+            if None in found:
+                unknown.append(item)
+                continue
+        codes += [code for code in found if code not in codes]
+    return codes, unknown
+
+
 class _Row:
     """One data row being checked. Each reader returns the value, or None after recording the problem."""
 
@@ -376,10 +441,9 @@ class _Row:
         value = self._raw(column)
         if value is FORMULA:
             return None
-        code = _text(value).lower()
-        if code not in choices.values:
-            self.error(column, _allowed(unknown, choices.values))
-            return None
+        code = _choice_code(_text(value), choices)
+        if code is None:
+            self.error(column, _allowed(unknown, _listed(choices)))
         return code
 
 
@@ -422,12 +486,10 @@ class _ProjectRow:
 
 
 def _scope_test(by: User | None, unrestricted: bool) -> Callable[[Owner], bool]:
-    if unrestricted or role_of(by) == Role.ADMIN:
+    """Whose strategies the import may write: the rule of every write path, can_own (see the docstring)."""
+    if unrestricted:
         return lambda owner: True
-    cluster_id = scope_of(by).cluster_id
-    return lambda owner: (
-        owner.pk == cluster_id if isinstance(owner, Cluster) else owner.cluster_id == cluster_id
-    )
+    return lambda owner: can_own(by, owner)
 
 
 def _check_strategies(
@@ -464,7 +526,14 @@ def _check_strategies(
                 % {"code": owner_code},
             )
         elif owner is not None and not in_scope(owner):
-            row.error("owner", _("You can import only for your own cluster and its member provinces."))
+            row.error(
+                "owner",
+                _(
+                    "You may not change the strategies of %(code)s: a cluster secretariat changes only the "
+                    "cluster's own strategies, a provincial planner only their province's."
+                )
+                % {"code": owner_code},
+            )
             owner = None
         fiscal_year = row.fiscal_year("fiscal_year", _("The fiscal year is a Buddhist Era year, e.g. 2570."))
         fields = {
@@ -478,12 +547,13 @@ def _check_strategies(
         if row.has("summary_th"):
             fields["summary_th"] = row.text("summary_th", max_length=10000)
         if row.has("dimensions") and row._raw("dimensions") is not FORMULA:
-            codes = [code.lower() for code in _codes(row.values.get("dimensions"))]
-            unknown = [code for code in codes if code not in DIMENSIONS]
+            codes, unknown = _choice_list(row.values.get("dimensions"), Dimension)
             if unknown:
                 row.error(
                     "dimensions",
-                    _allowed(_("Unknown dimension %(code)s.") % {"code": ", ".join(unknown)}, DIMENSIONS),
+                    _allowed(
+                        _("Unknown dimension %(code)s.") % {"code": ", ".join(unknown)}, _listed(Dimension)
+                    ),
                 )
             for dimension in DIMENSIONS:
                 fields[f"builds_{dimension}"] = dimension in codes
@@ -546,9 +616,10 @@ def _check_projects(
         fields["start_fy"], fields["end_fy"] = start, end
         partners = None
         if row.has("partners") and row._raw("partners") is not FORMULA:
-            partners = sorted(code.lower() for code in _codes(row.values.get("partners")))
-            if set(partners) - set(PartnerSector.values):
-                row.error("partners", _allowed(_("Unknown partner sector."), PartnerSector.values))
+            partners, unknown = _choice_list(row.values.get("partners"), PartnerSector)
+            partners.sort()
+            if unknown:
+                row.error("partners", _allowed(_("Unknown partner sector."), _listed(PartnerSector)))
         chosen: list[Province] = []
         if row.has("provinces") and row._raw("provinces") is not FORMULA:
             for code in _codes(row.values.get("provinces")):
@@ -731,12 +802,15 @@ def strategies_import(
 ) -> ImportSummary:
     """Import a strategies table and, optionally, a projects table — all of it or nothing.
 
-    ``by`` is recorded as the creator and in the history. A secretariat imports for its cluster and the member
-    provinces, an administrator for anyone; ``unrestricted`` (the command without --as) has no scope limit.
+    ``by`` is recorded as the creator and in the history. Each row's owner must pass ``can_own(by, owner)``: a
+    secretariat imports the cluster's own strategies, a planner their province's, an administrator anyone's;
+    ``unrestricted`` (the command without --as) has no scope limit.
     Raises ImportFailed listing every problem; nothing is written then.
     """
     if not unrestricted and not can_import(by):
-        raise WorkflowError(_("Only cluster secretariats and administrators can import strategies."))
+        raise WorkflowError(
+            _("Only planners, cluster secretariats and administrators can import strategies.")
+        )
     issues: list[ImportIssue] = []
     strategy_table, project_table, with_projects = _load_tables(strategies, projects, issues)
     provinces = {p.code: p for p in Province.objects.all()}
@@ -848,30 +922,40 @@ def _sorted(issues: list[ImportIssue]) -> list[ImportIssue]:
 # --- templates for the offices -----------------------------------------------------------------
 
 
-def template_csv(kind: str, *, cluster: Cluster | None = None) -> bytes:
-    """A sample CSV (UTF-8 with a BOM, so that Excel shows Thai) of the strategies or the projects table."""
-    cluster = (
-        cluster or Cluster.objects.filter(code="N-UP1").first() or Cluster.objects.order_by("code").first()
-    )
-    members = list(cluster.provinces.order_by("code")[:2]) if cluster else []
-    cluster_code = cluster.code if cluster else "N-UP1"
-    province_codes = [p.code for p in members] or ["TH-50", "TH-51"]
+def sample_owners(user: User | None) -> tuple[Province | None, Cluster | None]:
+    """Whose rows the sample files hold: the user's own unit — what they may import — or, for an
+    administrator, a cluster and its first member province."""
+    role, scope = role_of(user), scope_of(user)
+    if role == Role.PLANNER:
+        return scope.province, None
+    if role == Role.SECRETARIAT:
+        return None, scope.cluster
+    cluster = Cluster.objects.filter(code="N-UP1").first() or Cluster.objects.order_by("code").first()
+    return (cluster.provinces.order_by("code").first() if cluster else None), cluster
+
+
+def template_csv(kind: str, *, province: Province | None, cluster: Cluster | None) -> bytes:
+    """A sample CSV (UTF-8 with a BOM, so that Excel shows Thai) of the strategies or the projects table, with a
+    row for the province and one for the cluster, if given."""
+    members = [p.code for p in cluster.provinces.order_by("code")[:2]] if cluster else []
     if kind == "strategies":
         header = list(STRATEGY_COLUMNS)
         rows = [
-            ["P-01", province_codes[0], "2570", "พัฒนาด่านการค้าชายแดนและจุดผ่อนปรน", "Border trade checkpoint development",
+            ["P-01", province.code, "2570", "พัฒนาด่านการค้าชายแดนและจุดผ่อนปรน", "Border trade checkpoint development",
              "ยกระดับด่านให้รองรับการค้าในประชาคมอาเซียน", "development", "economic", "place;product", "75", "80"],
-            ["C-01", cluster_code, "2570", "ส่งเสริมการท่องเที่ยวเชื่อมโยงกลุ่มจังหวัด", "", "", "public_service",
-             "socio_cultural", "people", "60", "40"],
-        ]  # fmt: skip
+        ] if province else []  # fmt: skip
+        if cluster:
+            rows.append(["C-01", cluster.code, "2570", "ส่งเสริมการท่องเที่ยวเชื่อมโยงกลุ่มจังหวัด", "", "",
+                         "public_service", "socio_cultural", "people", "60", "40"])  # fmt: skip
     elif kind == "projects":
         header = list(PROJECT_COLUMNS[:9])
         rows = [
             ["P-01", "ปรับปรุงอาคารด่านศุลกากร", "สำนักงานจังหวัด", "government;private", "12,500,000", "provincial",
              "2570", "2571", ""],
-            ["C-01", "เส้นทางท่องเที่ยวเชื่อมโยง", "สำนักงานกลุ่มจังหวัด", "local_government", "4,000,000", "cluster",
-             "2570", "2570", ";".join(province_codes)],
-        ]  # fmt: skip
+        ] if province else []  # fmt: skip
+        if cluster:
+            rows.append(["C-01", "เส้นทางท่องเที่ยวเชื่อมโยง", "สำนักงานกลุ่มจังหวัด", "local_government", "4,000,000",
+                         "cluster", "2570", "2570", ";".join(members)])  # fmt: skip
     else:
         raise ValueError(kind)
     out = io.StringIO()

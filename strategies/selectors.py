@@ -147,6 +147,7 @@ class BriefingStrategies:
     decisions: list[StrategyReview]
     projects: list[Project]
     includes_unapproved: bool
+    hidden: int = 0  # strategies of the subject the viewer may not see: counted, never listed
 
     @property
     def funding(self) -> list[FundingTotal]:
@@ -174,13 +175,15 @@ APPROVED_STATUSES = (StrategyStatus.ENDORSED, StrategyStatus.IN_PROGRESS, Strate
 
 def briefing_strategies(
     *,
+    user: User,
     fiscal_year: int,
     province: Province | None = None,
     cluster: Cluster | None = None,
     include_unapproved: bool = False,
 ) -> BriefingStrategies:
-    """A province's own strategies, a cluster's and its members', or (neither given) the whole country's.
-    Without ``include_unapproved`` only endorsed, in-progress and finished strategies count."""
+    """A province's own strategies, a cluster's and its members', or (neither given) the whole country's —
+    those ``user`` may see, as on the strategy pages; ``hidden`` counts the others. Without
+    ``include_unapproved`` only endorsed, in-progress and finished strategies count."""
     qs = Strategy.objects.filter(fiscal_year=fiscal_year).exclude(status=StrategyStatus.DROPPED)
     if province is not None:
         qs = qs.filter(province=province)
@@ -188,8 +191,9 @@ def briefing_strategies(
         qs = qs.filter(Q(cluster=cluster) | Q(province__cluster=cluster))
     if not include_unapproved:
         qs = qs.filter(status__in=APPROVED_STATUSES)
+    visible = qs.filter(pk__in=visible_strategies(user).values("pk"))
     strategies = list(
-        qs.select_related("province", "cluster", "previous", "override_by")
+        visible.select_related("province", "cluster", "previous", "override_by")
         .annotate(total_budget=Coalesce(Sum("projects__budget"), ZERO))
         .order_by("cluster__code", "province__code", "pk")
     )
@@ -212,4 +216,5 @@ def briefing_strategies(
         decisions=decisions,
         projects=projects,
         includes_unapproved=any(s.status not in APPROVED_STATUSES for s in strategies),
+        hidden=qs.count() - len(strategies),
     )

@@ -28,7 +28,16 @@ from .choices import (
 from .matrix import QUADRANTS
 from .models import MAX_BUDGET, Criterion, CriterionScore, ProgressNote, Project, Strategy, StrategyReview
 
-__all__ = ["WorkflowError"]
+__all__ = ["InvalidField", "WorkflowError"]
+
+
+class InvalidField(WorkflowError):
+    """Refused input that belongs to one field: the form shows the message at that field, once."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
 
 EDITABLE = (StrategyStatus.DRAFT, StrategyStatus.RETURNED)
 
@@ -64,11 +73,11 @@ class StrategyData:
 
 def _check_data(data: StrategyData) -> None:
     if not data.title_th.strip():
-        raise WorkflowError(_("A strategy needs a Thai title."))
+        raise InvalidField("title_th", _("A strategy needs a Thai title."))
     if data.work_area not in WorkArea.values:
-        raise WorkflowError(_("Unknown work area."))
+        raise InvalidField("work_area", _("Unknown work area."))
     if data.pillar not in Pillar.values:
-        raise WorkflowError(_("Unknown ASEAN pillar."))
+        raise InvalidField("pillar", _("Unknown ASEAN pillar."))
 
 
 def _apply(strategy: Strategy, data: StrategyData) -> None:
@@ -110,7 +119,7 @@ def strategy_create(
     if not can_own(by, owner):
         raise WorkflowError(_("You can only draft strategies for your own province or cluster."))
     if not 2550 <= fiscal_year <= 2700:
-        raise WorkflowError(_("The fiscal year is a Buddhist Era year, e.g. 2570."))
+        raise InvalidField("fiscal_year", _("The fiscal year is a Buddhist Era year, e.g. 2570."))
     _check_data(data)
     strategy = Strategy(fiscal_year=fiscal_year, created_by=by, **_owner_kwargs(owner))
     _apply(strategy, data)
@@ -339,33 +348,38 @@ class ProjectData:
 
 def _check_project(strategy: Strategy, data: ProjectData) -> list[Province]:
     if not data.title_th.strip():
-        raise WorkflowError(_("A project needs a Thai title."))
+        raise InvalidField("title_th", _("A project needs a Thai title."))
     if not data.lead_agency.strip():
-        raise WorkflowError(_("Name the lead agency."))
+        raise InvalidField("lead_agency", _("Name the lead agency."))
     if data.budget is None or data.budget < 0:
-        raise WorkflowError(_("The budget cannot be negative."))
+        raise InvalidField("budget", _("The budget cannot be negative."))
     if data.budget > MAX_BUDGET:
-        raise WorkflowError(_("The budget is over 1 trillion baht; check the figure."))
+        raise InvalidField("budget", _("The budget is over 1 trillion baht; check the figure."))
     if data.funding_source not in FundingSource.values:
-        raise WorkflowError(_("Unknown funding source."))
+        raise InvalidField("funding_source", _("Unknown funding source."))
     if set(data.partners) - set(PartnerSector.values):
-        raise WorkflowError(_("Unknown partner sector."))
+        raise InvalidField("partners", _("Unknown partner sector."))
     if data.end_fy < data.start_fy:
-        raise WorkflowError(_("A project cannot end before it starts."))
+        raise InvalidField("end_fy", _("A project cannot end before it starts."))
     if not (2550 <= data.start_fy <= 2700 and 2550 <= data.end_fy <= 2700):
-        raise WorkflowError(_("Fiscal years are Buddhist Era years, e.g. 2570."))
+        raise InvalidField("start_fy", _("Fiscal years are Buddhist Era years, e.g. 2570."))
     if data.status not in ProjectStatus.values:
-        raise WorkflowError(_("Unknown project status."))
+        raise InvalidField("status", _("Unknown project status."))
+    if data.kpi_target is not None and data.kpi_target < 0:
+        raise InvalidField("kpi_target", _("The KPI target cannot be negative."))
+    if data.kpi_actual is not None and data.kpi_actual < 0:
+        raise InvalidField("kpi_actual", _("The KPI actual cannot be negative."))
     provinces = list(Province.objects.filter(pk__in=data.province_ids))
     if strategy.cluster_id:
         if any(p.cluster_id != strategy.cluster_id for p in provinces):
-            raise WorkflowError(_("A cluster project runs in the cluster's member provinces."))
+            raise InvalidField("provinces", _("A cluster project runs in the cluster's member provinces."))
         if len(provinces) < 2:
-            raise WorkflowError(
+            raise InvalidField(
+                "provinces",
                 _(
                     "A cluster's project must cover at least two member provinces: cluster plans are for work whose "
                     "scope or benefit spans more than one province."
-                )
+                ),
             )
     elif not provinces:
         provinces = [strategy.province]

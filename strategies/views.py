@@ -18,6 +18,7 @@ from provinces.access import (
 )
 from provinces.choices import Role
 from provinces.models import Cluster, Province
+from provinces.parsing import parse_fiscal_year
 from provinces.thai import fiscal_year as fiscal_year_of
 from readiness import charts as readiness_charts
 from readiness import selectors as readiness
@@ -34,7 +35,7 @@ from .access import (
     owners_for_user,
 )
 from .charts import strategy_matrix
-from .choices import Pillar, StrategyStatus, WorkArea
+from .choices import PartnerSector, Pillar, StrategyStatus, WorkArea
 from .decision.selectors import project_flags
 from .forms import CommentForm, OverrideForm, ProgressForm, ProjectForm, ReturnForm, StrategyForm
 from .matrix import LETTERS, QUADRANTS
@@ -52,7 +53,7 @@ def _current_fy() -> int:
 def _filters(request: HttpRequest, **fixed) -> selectors.StrategyFilters:
     raw_fy = request.GET.get("fy", "")
     filters = selectors.StrategyFilters(
-        fiscal_year=int(raw_fy) if raw_fy.isdigit() else None,
+        fiscal_year=parse_fiscal_year(raw_fy),
         pillar=request.GET.get("pillar", "") if request.GET.get("pillar", "") in Pillar.values else "",
         work_area=request.GET.get("work_area", "")
         if request.GET.get("work_area", "") in WorkArea.values
@@ -147,7 +148,10 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
         owners=owners,
         criteria=services.active_criteria(),
         indicators=_indicators_for(fy),
-        initial={"fiscal_year": fy, "owner": request.GET.get("owner") or owners[0].code},
+        initial={
+            "fiscal_year": fy,
+            "owner": request.GET.get("owner") or (owners[0].code if len(owners) == 1 else ""),
+        },
     )
     error = None
     if request.method == "POST" and form.is_valid():
@@ -161,6 +165,8 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("Strategy saved as a draft."))
             return redirect("strategy_detail", pk=strategy.pk)
+        except services.InvalidField as exc:
+            form.add_error(exc.field, exc.message)
         except services.WorkflowError as exc:
             error = exc.message
     status = 400 if request.method == "POST" else 200
@@ -190,7 +196,8 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         },  # fmt: skip
         "indicators": list(strategy.indicators.all()),
-        **{f"criterion_{c.pk}": str(v or 0) for axis in page.criteria.values() for c, v in axis},
+        # An unscored criterion stays blank: the user scores it rather than the form assuming 0.
+        **{f"criterion_{c.pk}": str(v) for axis in page.criteria.values() for c, v in axis if v is not None},
     }
     form = StrategyForm(
         request.POST if request.method == "POST" else None,
@@ -209,6 +216,8 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Strategy saved."))
             return redirect("strategy_detail", pk=strategy.pk)
+        except services.InvalidField as exc:
+            form.add_error(exc.field, exc.message)
         except services.WorkflowError as exc:
             error = exc.message
     status = 400 if request.method == "POST" else 200
@@ -233,6 +242,7 @@ def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "strategy": strategy,
             "page": page,
             "flags": project_flags(page.projects),
+            "partner_labels": dict(PartnerSector.choices),
             "editable": editable,
             "reviewer": reviewer,
             "can_comment": editable or reviewer,
@@ -333,31 +343,28 @@ def strategy_override(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial={"quadrant": strategy.quadrant}
     )
     error = None
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.strategy_override(
-                    strategy=strategy,
-                    quadrant=form.cleaned_data["quadrant"],
-                    reason=form.cleaned_data["reason"],
-                    by=request.user,
-                )
-                messages.success(
-                    request,
-                    _("The strategy now stands in quadrant %(q)s.") % {"q": form.cleaned_data["quadrant"]},
-                )
-                return redirect(
-                    request.POST.get("next")
-                    if _safe_next(request)
-                    else reverse("strategy_detail", args=[strategy.pk])
-                )
-            except services.WorkflowError as exc:
-                error = exc.message
-        else:
-            error = _errors(form)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.strategy_override(
+                strategy=strategy,
+                quadrant=form.cleaned_data["quadrant"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+            messages.success(
+                request,
+                _("The strategy now stands in quadrant %(q)s.") % {"q": form.cleaned_data["quadrant"]},
+            )
+            return redirect(
+                request.POST.get("next")
+                if _safe_next(request)
+                else reverse("strategy_detail", args=[strategy.pk])
+            )
+        except services.WorkflowError as exc:
+            error = exc.message
     return render(
         request, "strategies/strategy_override.html", {"strategy": strategy, "form": form, "error": error, "quadrants": QUADRANTS},
-        status=400 if error else 200,
+        status=400 if error or form.errors else 200,
     )  # fmt: skip
 
 
@@ -431,6 +438,8 @@ def _project_form(request, strategy, project: Project | None) -> HttpResponse:
             )
             messages.success(request, _("Project saved."))
             return redirect(reverse("strategy_detail", args=[strategy.pk]) + "#projects")
+        except services.InvalidField as exc:
+            form.add_error(exc.field, exc.message)
         except services.WorkflowError as exc:
             error = exc.message
     status = 400 if request.method == "POST" else 200

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from provinces.access import get_cluster_for_user, is_nationwide, require
+from provinces.parsing import parse_fiscal_year
 from readiness.choices import Dimension
 from readiness.services import WorkflowError
 
@@ -17,10 +18,7 @@ from .decision.forms import OverlapDecisionForm
 
 
 def _fiscal_year(request: HttpRequest) -> int:
-    raw = request.GET.get("fy", "")
-    if raw.isdigit() and 2550 <= int(raw) <= 2700:
-        return int(raw)
-    return selectors.default_fiscal_year()
+    return parse_fiscal_year(request.GET.get("fy")) or selectors.default_fiscal_year()
 
 
 def _years(current: int) -> list[int]:

@@ -1,6 +1,8 @@
-"""The import page: secretariats and administrators upload a strategies file (and optionally a projects file).
-Everyone else gets a 404, as if the page did not exist."""
+"""The import page: whoever owns strategies uploads a strategies file (and optionally a projects file) — a
+planner for their province, a secretariat for its cluster, an administrator for anyone (each row is held to
+strategies.access.can_own). Everyone else gets a 404, as if the page did not exist."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from provinces.access import role_of, scope_of
+from provinces.access import role_of
 from provinces.choices import Role
+from readiness.choices import Dimension
 from readiness.services import WorkflowError
 
 from . import importing
@@ -24,13 +27,14 @@ def _file(upload: UploadedFile | None, field: str, issues: list) -> importing.Im
     if not name.lower().endswith(importing.EXTENSIONS):
         issues.append(importing.ImportIssue(name, 0, "", _("Only .csv and .xlsx files can be imported.")))
         return None
-    if upload.size > importing.MAX_UPLOAD_BYTES:
+    if upload.size > settings.WORKBOOK_MAX_BYTES:
         issues.append(
             importing.ImportIssue(
                 name,
                 0,
                 "",
-                _("The file is larger than %(mb)s MB.") % {"mb": importing.MAX_UPLOAD_BYTES // (1024 * 1024)},
+                _("The file is larger than %(mb)s MB.")
+                % {"mb": settings.WORKBOOK_MAX_BYTES // (1024 * 1024)},
             )
         )
         return None
@@ -41,13 +45,14 @@ def _file(upload: UploadedFile | None, field: str, issues: list) -> importing.Im
 def strategy_import(request: HttpRequest) -> HttpResponse:
     if not can_import(request.user):
         raise Http404("import")
-    cluster = scope_of(request.user).cluster if role_of(request.user) == Role.SECRETARIAT else None
+    province, cluster = importing.sample_owners(request.user)
     kind = request.GET.get("template")
     if kind is not None:
         if kind not in ("strategies", "projects"):
             raise Http404("template")
         response = HttpResponse(
-            importing.template_csv(kind, cluster=cluster), content_type="text/csv; charset=utf-8"
+            importing.template_csv(kind, province=province, cluster=cluster),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
         return response
@@ -71,12 +76,13 @@ def strategy_import(request: HttpRequest) -> HttpResponse:
                 return redirect("strategy_import")
     context = {
         "issues": issues,
-        "cluster": cluster,
-        "max_mb": importing.MAX_UPLOAD_BYTES // (1024 * 1024),
+        # The unit the user imports for; an administrator's samples are only examples.
+        "owner": None if role_of(request.user) == Role.ADMIN else province or cluster,
+        "max_mb": settings.WORKBOOK_MAX_BYTES // (1024 * 1024),
         "work_areas": WorkArea.choices,
         "pillars": Pillar.choices,
         "funding_sources": FundingSource.choices,
         "partner_sectors": PartnerSector.choices,
-        "dimensions": importing.DIMENSIONS,
+        "dimensions": Dimension.choices,
     }
     return render(request, "strategies/strategy_import.html", context, status=400 if issues else 200)

@@ -4,11 +4,13 @@ Everything that differs between a newcomer's laptop, CI and production comes fro
 With nothing set, the app runs embedded: SQLite under var/, Celery tasks in-process.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
 import fontpkg_sarabun
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -95,6 +97,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default behaves like PostgreSQL under concurrent writes: every transaction takes the write
+    # lock when it begins (BEGIN IMMEDIATE), so two simultaneous saves of one answer run one after the other
+    # and the second sees the first (a conflict message) instead of failing with "database is locked"; a
+    # writer waits up to the timeout (seconds) for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -132,10 +140,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures per username and address lock the pair out for an hour.
+# The reverse proxies in front of gunicorn (addresses or networks, comma-separated): only a request from one
+# of them may say, in X-Forwarded-For, which client it comes from (config/proxy.py), and gunicorn believes
+# X-Forwarded-Proto only from them (scripts/serve.sh passes the same list as --forwarded-allow-ips).
+# Empty, the default, trusts nothing: every client is its own connection's address. docs/operations.md.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or a network."
+        ) from None
+
+# Login throttling: five failures per username and address lock the pair out for an hour. The address is the
+# client's, not the proxy's (AXES_CLIENT_IP_CALLABLE), so that no one can lock an account for everyone.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.proxy.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -212,6 +235,8 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "asean2570")
 
 # Evidence attached to readiness answers: at most this many bytes per file.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
+# Files uploaded to the assessment and strategies imports (Excel workbooks, CSV): at most this many bytes.
+WORKBOOK_MAX_BYTES = int(os.environ.get("WORKBOOK_MAX_MB", "5")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -257,7 +282,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting the 400/401/403/404 answers of every operation too.
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ASEAN Readiness Planner API",

@@ -22,8 +22,11 @@ required("DATABASE_URL")
 required("REDIS_URL")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No SECURE_PROXY_SSL_HEADER: Django would believe X-Forwarded-Proto from anyone who can reach gunicorn. The
+# scheme is gunicorn's (wsgi.url_scheme), which takes X-Forwarded-Proto only from --forwarded-allow-ips, the
+# trusted proxies (DJANGO_TRUSTED_PROXIES, scripts/serve.sh).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container health check asks gunicorn directly, over http
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True

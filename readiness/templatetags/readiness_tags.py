@@ -2,13 +2,15 @@
 
 from django import template
 
+from readiness.scoring import rounded
+
 register = template.Library()
 
 
 @register.filter
 def score(value) -> str:
-    """A 0–100 score with one decimal, or an en dash when there is none."""
-    return "–" if value is None or value == "" else f"{float(value):.1f}"
+    """A 0–100 score with one decimal (rounded as everywhere, see scoring.rounded), or an en dash."""
+    return "–" if value is None or value == "" else str(rounded(value))
 
 
 @register.filter
@@ -16,12 +18,14 @@ def signed(value) -> str:
     """A change with its sign: +3.2, −1.0, or nothing."""
     if value is None:
         return ""
-    return f"+{value:.1f}" if value > 0 else f"−{abs(value):.1f}" if value < 0 else "±0.0"
+    shown = rounded(value)
+    return f"+{shown}" if shown > 0 else f"−{abs(shown)}" if shown < 0 else "±0.0"
 
 
 @register.filter
 def percent(value) -> str:
-    return "–" if value is None or value == "" else f"{float(value) * 100:.0f}%"
+    """A share 0–1 as a whole percentage; the API gives the same share to two decimals."""
+    return "–" if value is None or value == "" else f"{rounded(value, 2) * 100:.0f}%"
 
 
 @register.filter

@@ -276,6 +276,7 @@ class StrategyRef:
     owner_code: str
     visible: bool
     is_cluster_owned: bool
+    status: str = ""
 
     @property
     def url(self) -> str:
@@ -291,6 +292,7 @@ def _ref(s: Strategy, visible: set[int] | None) -> StrategyRef:
         owner_code=owner_code(s),
         visible=visible is None or s.pk in visible,
         is_cluster_owned=bool(s.cluster_id),
+        status=s.status,
     )
 
 

@@ -222,7 +222,8 @@ def test_the_national_rollup_has_each_cluster_and_the_country(api_world, api_for
     rows = {r["cluster"]: r for r in data["rows"]}
     assert len(rows) == 19  # 18 clusters and Bangkok (None)
     assert rows[None]["province_count"] == 1
-    assert rows["N-UP1"]["approved_count"] == 1  # Lampang; Lamphun is a draft again
+    # Lampang, and Lamphun's approved version (it is a draft again): the two provinces in the spread.
+    assert rows["N-UP1"]["approved_count"] == 2 == rows["N-UP1"]["spread"]["overall"]["count"]
     assert rows["N-UP1"]["spread"]["overall"]["lagging"] == "TH-52"
     assert data["province_count"] == 77
     assert data["spread"]["overall"]["count"] == 2

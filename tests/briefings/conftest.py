@@ -10,6 +10,7 @@ import unicodedata
 import pytest
 from django.core.files.base import ContentFile
 
+from briefings.access import audience_of, subject_for_user
 from briefings.choices import BriefingStatus
 from briefings.models import Briefing
 from tests.readiness.conftest import (
@@ -88,6 +89,8 @@ def make_briefing(planner):
     def make(kind="cluster", subject="N-UP1", status=BriefingStatus.DONE, **fields):
         fields.setdefault("fiscal_year", 2570)
         fields.setdefault("requested_by", planner)
+        target = subject_for_user(fields["requested_by"], kind, subject)
+        fields.setdefault("audience", audience_of(fields["requested_by"], target) if target else "")
         if status == BriefingStatus.FAILED:
             fields.setdefault("error", "It broke.")
         briefing = Briefing(kind=kind, subject=subject, status=status, **fields)

@@ -61,6 +61,33 @@ def test_it_reuses_a_waiting_or_running_identical_briefing(
     assert created and fresh.pk not in (first.pk, other_language.pk)
 
 
+def test_a_planner_gets_their_own_view_of_the_cluster_never_someone_elses_job(
+    secretariat, planner, planner_lampang, round_2570, queued
+):
+    """Each planner sees other member provinces' strategies not at all: their cluster briefing is made for
+    them, so neither the secretariat's waiting job nor another planner's is handed to them."""
+    secretariats, _ = request(secretariat)
+    chiang_mai, created = request(planner)
+    assert created and chiang_mai.pk != secretariats.pk and chiang_mai.audience == "TH-50"
+    lampang, created = request(planner_lampang)
+    assert created and lampang.pk not in (secretariats.pk, chiang_mai.pk) and lampang.audience == "TH-52"
+    assert request(planner)[0].pk == chiang_mai.pk  # the same view is reused
+    assert (
+        secretariats.audience == "" and request(planner, kind="province", subject="TH-50")[0].audience == ""
+    )
+
+
+def test_a_render_is_refused_when_the_requesters_view_has_changed(cluster_filled, planner, queued):
+    """Made for its requester only: moved to another province meanwhile, they would get another view."""
+    from provinces.models import Province
+
+    briefing, _ = request(planner)
+    planner.scope.province = Province.objects.get(code="TH-52")
+    planner.scope.save()
+    done = services.briefing_render(briefing=Briefing.objects.get(pk=briefing.pk))
+    assert done.status == BriefingStatus.FAILED and "ขอเอกสารสรุปใหม่" in done.error and not done.file
+
+
 def test_it_refuses_subjects_and_figures_out_of_the_users_scope(
     planner, secretariat_other, round_2570, queued
 ):
@@ -98,13 +125,13 @@ def test_it_reports_progress_while_it_renders(cluster_filled, secretariat, monke
     seen = []
     real = rendering.briefing_pdf
 
-    def spy(spec, *, progress):
+    def spy(spec, *, viewer, progress):
         def watch(step, percent):
             progress(step, percent)
             row = Briefing.objects.get(pk=briefing.pk)
             seen.append((row.status, row.progress_percent))
 
-        return real(spec, progress=watch)
+        return real(spec, viewer=viewer, progress=watch)
 
     monkeypatch.setattr(rendering, "briefing_pdf", spy)
     services.briefing_render(briefing=briefing)
@@ -117,7 +144,7 @@ def test_it_marks_the_job_failed_with_a_message_when_the_render_raises(
 ):
     briefing, _ = request(secretariat)
 
-    def broken(spec, *, progress):
+    def broken(spec, *, viewer, progress):
         raise RuntimeError("cairo exploded")
 
     monkeypatch.setattr(rendering, "briefing_pdf", broken)
@@ -145,7 +172,7 @@ def test_it_marks_the_job_failed_when_the_task_itself_raises(secretariat, round_
 def test_it_stops_a_render_that_passes_the_soft_time_limit(secretariat, round_2570, monkeypatch, queued):
     briefing, _ = request(secretariat)
 
-    def slow(spec, *, progress):
+    def slow(spec, *, viewer, progress):
         raise SoftTimeLimitExceeded()
 
     monkeypatch.setattr(rendering, "briefing_pdf", slow)
@@ -168,8 +195,8 @@ def test_it_discards_its_file_when_the_job_was_swept_meanwhile(
     briefing, _ = request(secretariat)
     real = rendering.briefing_pdf
 
-    def swept_meanwhile(spec, *, progress):
-        result = real(spec, progress=progress)
+    def swept_meanwhile(spec, *, viewer, progress):
+        result = real(spec, viewer=viewer, progress=progress)
         Briefing.objects.filter(pk=briefing.pk).update(status=BriefingStatus.FAILED, error="swept")
         return result
 
@@ -246,7 +273,9 @@ def test_it_fails_a_job_no_worker_took_up_when_a_broker_is_used(make_briefing, s
 
 
 def test_it_retries_a_failed_briefing(make_briefing, secretariat, queued, django_capture_on_commit_callbacks):
-    failed = make_briefing(status=BriefingStatus.FAILED, attempts=2, finished_at=timezone.now())
+    failed = make_briefing(
+        status=BriefingStatus.FAILED, attempts=2, finished_at=timezone.now(), requested_by=secretariat
+    )
     with django_capture_on_commit_callbacks(execute=True):
         again = services.briefing_retry(briefing=failed, by=secretariat)
     assert again.pk == failed.pk and again.status == BriefingStatus.QUEUED
@@ -257,8 +286,8 @@ def test_it_retries_a_failed_briefing(make_briefing, secretariat, queued, django
 
 
 def test_it_retries_into_an_identical_briefing_already_waiting(make_briefing, secretariat, queued):
-    failed = make_briefing(status=BriefingStatus.FAILED)
-    waiting = make_briefing(status=BriefingStatus.QUEUED)
+    failed = make_briefing(status=BriefingStatus.FAILED, requested_by=secretariat)
+    waiting = make_briefing(status=BriefingStatus.QUEUED, requested_by=secretariat)
     assert services.briefing_retry(briefing=failed, by=secretariat).pk == waiting.pk
     failed.refresh_from_db()
     assert failed.status == BriefingStatus.FAILED

@@ -26,8 +26,8 @@ def spec(**kw):
     return BriefingSpec(**{"kind": "cluster", "subject": "N-UP1", "fiscal_year": 2570, **kw})
 
 
-def test_it_renders_a_cluster_briefing_naming_the_cluster_and_every_member_province(cluster_filled):
-    result = briefing_pdf(spec())
+def test_it_renders_a_cluster_briefing_naming_the_cluster_and_every_member_province(cluster_filled, advisor):
+    result = briefing_pdf(spec(), viewer=advisor)
     assert result.pdf.startswith(b"%PDF-")
     text = squash(pdf_text(result.pdf))
     assert squash(CLUSTER_TH) in text
@@ -37,8 +37,8 @@ def test_it_renders_a_cluster_briefing_naming_the_cluster_and_every_member_provi
     assert result.pages >= 5 and not result.is_draft  # approved figures only: no watermark
 
 
-def test_it_embeds_sarabun_and_no_other_font(cluster_filled):
-    reader = PdfReader(io.BytesIO(briefing_pdf(spec(include_unapproved=True)).pdf))
+def test_it_embeds_sarabun_and_no_other_font(cluster_filled, advisor):
+    reader = PdfReader(io.BytesIO(briefing_pdf(spec(include_unapproved=True), viewer=advisor).pdf))
     fonts = {
         str(font.get_object()["/BaseFont"]).split("+")[-1]
         for page in reader.pages
@@ -47,17 +47,17 @@ def test_it_embeds_sarabun_and_no_other_font(cluster_filled):
     assert fonts and all(name.startswith("Sarabun") for name in fonts), fonts
 
 
-def test_it_marks_a_document_with_unapproved_figures_as_a_draft_on_every_page(cluster_filled):
-    result = briefing_pdf(spec(include_unapproved=True))
+def test_it_marks_a_document_with_unapproved_figures_as_a_draft_on_every_page(cluster_filled, advisor):
+    result = briefing_pdf(spec(include_unapproved=True), viewer=advisor)
     assert result.is_draft
     reader = PdfReader(io.BytesIO(result.pdf))
     assert all("DRAFT" in page.extract_text() for page in reader.pages)
-    official = PdfReader(io.BytesIO(briefing_pdf(spec()).pdf))
+    official = PdfReader(io.BytesIO(briefing_pdf(spec(), viewer=advisor).pdf))
     assert not any("DRAFT" in page.extract_text() for page in official.pages)
 
 
-def test_it_numbers_pages_and_lists_the_sections_in_the_contents(cluster_filled):
-    reader = PdfReader(io.BytesIO(briefing_pdf(spec(language="en")).pdf))
+def test_it_numbers_pages_and_lists_the_sections_in_the_contents(cluster_filled, advisor):
+    reader = PdfReader(io.BytesIO(briefing_pdf(spec(language="en"), viewer=advisor).pdf))
     pages = [page.extract_text() for page in reader.pages]
     total = len(pages)
     assert f"Page 2 / {total}" in pages[1] and f"Page {total} / {total}" in pages[-1]
@@ -66,9 +66,9 @@ def test_it_numbers_pages_and_lists_the_sections_in_the_contents(cluster_filled)
     assert "Upper Northern Provincial Cluster 1" in pages[2]  # the running header
 
 
-def test_it_draws_the_pages_charts_with_their_words_set_as_html_text(cluster_filled):
+def test_it_draws_the_pages_charts_with_their_words_set_as_html_text(cluster_filled, advisor):
     """WeasyPrint mangles Thai in SVG <text> (Kozea/WeasyPrint#2249): the words go over the SVG as HTML."""
-    html = document_html(document(spec(include_unapproved=True)))
+    html = document_html(document(spec(include_unapproved=True), viewer=advisor))
     assert html.count('class="readiness-chart"') == 1 + 4  # the cluster spread + one bar chart per province
     assert "<text" not in html
     assert 'class="chart-text' in html and "พื้นที่" in html
@@ -87,38 +87,38 @@ def test_it_shows_what_changed_since_the_last_approved_version(filler, round_257
         answer.save()
     approved.status = "draft"
     approved.save()
-    official = document(spec())
+    official = document(spec(), viewer=advisor)
     appendix = [s for s in official.sections if s.key == "changes"]
     assert len(appendix) == 1 and appendix[0].appendix and appendix[0].number == "ก"
     (changed,) = appendix[0].context["changed"]
     assert changed.row.province.code == "TH-50" and changed.count == 2
     assert changed.answers == []  # the draft's answers are shown only with unapproved figures
-    detailed = document(spec(include_unapproved=True)).sections[-1].context["changed"][0]
+    detailed = document(spec(include_unapproved=True), viewer=advisor).sections[-1].context["changed"][0]
     assert [(a.before, a.now) for a in detailed.answers] == [(3, 5), (3, 5)]
     assert len(detailed.answers[0].fields) == 2  # level and justification
 
 
-def test_it_leaves_out_sections_without_data(cluster_filled):
-    keys = [s.key for s in document(spec()).sections]
+def test_it_leaves_out_sections_without_data(cluster_filled, advisor):
+    keys = [s.key for s in document(spec(), viewer=advisor).sections]
     assert keys == ["readiness", "provinces"]  # nothing changed since approval: no appendix
-    bangkok = document(BriefingSpec("province", "TH-10", 2570))
+    bangkok = document(BriefingSpec("province", "TH-10", 2570), viewer=advisor)
     assert [s.key for s in bangkok.sections] == ["readiness"]  # Bangkok has no cluster to compare with
-    chiang_mai = document(BriefingSpec("province", "TH-50", 2570))
+    chiang_mai = document(BriefingSpec("province", "TH-50", 2570), viewer=advisor)
     assert [s.key for s in chiang_mai.sections] == ["readiness", "cluster"]
 
 
-def test_it_renders_a_province_briefing_in_english(cluster_filled):
-    text = pdf_text(briefing_pdf(BriefingSpec("province", "TH-52", 2570, "en", True)).pdf)
+def test_it_renders_a_province_briefing_in_english(cluster_filled, advisor):
+    text = pdf_text(briefing_pdf(BriefingSpec("province", "TH-52", 2570, "en", True), viewer=advisor).pdf)
     assert "Lampang" in text and "Within the provincial cluster" in text and "Chiang Mai" in text
 
 
 def test_it_renders_the_national_briefing_with_a_page_per_cluster_and_bangkok(filler, round_2570, advisor):
     filler("TH-10", round_2570, level_for=level(4), status="approved", by=advisor)
     filler("TH-50", round_2570, level_for=level(2), status="approved", by=advisor)
-    doc = document(BriefingSpec("national", "TH", 2570))
+    doc = document(BriefingSpec("national", "TH", 2570), viewer=advisor)
     clusters = next(s for s in doc.sections if s.key == "clusters")
     assert len(clusters.entries) == 18 + 1  # every cluster, then Bangkok (it has data)
-    result = briefing_pdf(BriefingSpec("national", "TH", 2570))
+    result = briefing_pdf(BriefingSpec("national", "TH", 2570), viewer=advisor)
     text = squash(pdf_text(result.pdf))
     for cluster in Cluster.objects.all():
         assert squash(cluster.name_th) in text
@@ -149,7 +149,7 @@ def test_it_prints_hostile_user_text_as_text_and_fetches_nothing(
     )
     approved.status = "draft"
     approved.save()
-    text = pdf_text(briefing_pdf(spec(include_unapproved=True)).pdf)
+    text = pdf_text(briefing_pdf(spec(include_unapproved=True), viewer=advisor).pdf)
     assert '<img src="file:///etc/passwd">' in text  # shown, not interpreted
     assert "url(http://example.com/x.png)" in text
     assert network_attempts == []
@@ -182,8 +182,8 @@ def test_it_wraps_long_unbroken_names_and_never_overflows_the_page(filler, round
     Province.objects.filter(code="TH-50").update(name_th="ข" * 200)
     Province.objects.filter(code="TH-51").update(name_th="กลุ่มจังหวัด" * 15)  # long Thai, breakable
     filler("TH-50", round_2570, level_for=level(3), status="approved", by=advisor)
-    doc = document(spec())
+    doc = document(spec(), viewer=advisor)
     assert _overflowing_text(document_html(doc)) == []
-    result = briefing_pdf(spec())
+    result = briefing_pdf(spec(), viewer=advisor)
     assert "ข" * 20 in pdf_text(result.pdf)
     assert float(PdfReader(io.BytesIO(result.pdf)).pages[0].mediabox.width) == pytest.approx(595.3, abs=0.5)

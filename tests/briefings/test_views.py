@@ -30,15 +30,22 @@ def urls(briefing):
 
 
 def test_an_outsider_gets_404_for_the_job_its_status_and_its_file(make_briefing, client_for, cast):
-    cluster = make_briefing()
+    cluster = make_briefing(requested_by=cast["secretariat"])
     for url in urls(cluster):
         assert client_for(cast["secretariat_other"]).get(url).status_code == 404
-        assert client_for(cast["planner_lampang"]).get(url).status_code == 200  # same cluster: shared
+        assert client_for(cast["advisor"]).get(url).status_code == 200
+        # Made for the secretariat, it lists every member's strategies: not for a planner.
+        assert client_for(cast["planner_lampang"]).get(url).status_code == 404
+    chiang_mai_view = make_briefing()  # requested by Chiang Mai's planner: as Chiang Mai sees the cluster
+    for url in urls(chiang_mai_view):
+        assert client_for(cast["planner"]).get(url).status_code == 200
+        assert client_for(cast["planner_lampang"]).get(url).status_code == 404
+        assert client_for(cast["secretariat"]).get(url).status_code == 404  # not the secretariat's document
     national = make_briefing(kind="national", subject="TH")
     for url in urls(national):
         assert client_for(cast["secretariat"]).get(url).status_code == 404
         assert client_for(cast["advisor"]).get(url).status_code == 200
-    drafts = make_briefing(includes_unapproved=True, language="en")
+    drafts = make_briefing(includes_unapproved=True, language="en", requested_by=cast["secretariat"])
     for url in urls(drafts):
         assert client_for(cast["planner"]).get(url).status_code == 404  # other provinces' drafts
         assert client_for(cast["secretariat"]).get(url).status_code == 200
@@ -74,7 +81,7 @@ def test_the_status_polls_while_the_job_runs_and_stops_when_it_is_done(make_brie
 
 
 def test_a_failed_job_shows_why_and_a_retry_button(make_briefing, client_for, secretariat, queued):
-    failed = make_briefing(status=BriefingStatus.FAILED, error="ระบบหยุดทำงาน")
+    failed = make_briefing(status=BriefingStatus.FAILED, error="ระบบหยุดทำงาน", requested_by=secretariat)
     html = client_for(secretariat).get(reverse("briefing_status", args=[failed.pk])).content.decode()
     assert "ระบบหยุดทำงาน" in html and reverse("briefing_retry", args=[failed.pk]) in html
     response = client_for(secretariat).post(
@@ -87,13 +94,17 @@ def test_a_failed_job_shows_why_and_a_retry_button(make_briefing, client_for, se
 
 def test_it_lists_the_users_and_their_units_briefings_only(make_briefing, client_for, cast):
     mine = make_briefing(kind="province", subject="TH-50")
+    ours = make_briefing(language="en")  # the cluster as Chiang Mai's planners see it
+    lampang = make_briefing(language="en", requested_by=cast["planner_lampang"])
     cluster = make_briefing(requested_by=cast["secretariat"])
     other = make_briefing(subject="NE-UP1", requested_by=cast["secretariat_other"])
     national = make_briefing(kind="national", subject="TH", requested_by=cast["advisor"])
     listed = client_for(cast["planner"]).get(reverse("briefing_list")).context["briefings"]
+    assert {b.pk for b in listed} == {mine.pk, ours.pk}
+    listed = client_for(cast["secretariat"]).get(reverse("briefing_list")).context["briefings"]
     assert {b.pk for b in listed} == {mine.pk, cluster.pk}
     listed = client_for(cast["advisor"]).get(reverse("briefing_list")).context["briefings"]
-    assert {b.pk for b in listed} == {mine.pk, cluster.pk, other.pk, national.pk}
+    assert {b.pk for b in listed} == {mine.pk, ours.pk, lampang.pk, cluster.pk, other.pk, national.pk}
     names = {b.pk: b.subject_name for b in listed}
     assert names[mine.pk] == "เชียงใหม่" and names[cluster.pk] == "กลุ่มจังหวัดภาคเหนือตอนบน 1"
 

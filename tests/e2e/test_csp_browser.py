@@ -18,7 +18,8 @@ document.addEventListener('securitypolicyviolation', e => window.__csp.push(
 
 
 class Watch:
-    """Console errors/warnings and page errors of one page; check() asserts none, and no CSP violation."""
+    """Console errors/warnings (and any console line about the policy) and page errors of one page; check()
+    asserts none, and no CSP violation."""
 
     def __init__(self, page):
         self.page, self.messages = page, []
@@ -26,16 +27,33 @@ class Watch:
             "console",
             lambda m: (
                 self.messages.append(f"console {m.type}: {m.text}")
-                if m.type in ("error", "warning")
+                if m.type in ("error", "warning") or "Content Security Policy" in m.text
                 else None
             ),
         )
         page.on("pageerror", lambda e: self.messages.append(f"page error: {e}"))
 
     def check(self, where: str) -> None:
+        # Violation events and console lines arrive a moment after what caused them (htmx settles a swap
+        # 20 ms later): let the page run two frames and a pause first, or they would be missed at once and
+        # then lost with the next navigation.
+        self.page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 150))))"
+        )
         blocked = self.page.evaluate("window.__csp")
+        self.page.evaluate("window.__csp = []")
         found, self.messages = [*blocked, *self.messages], []
         assert not found, f"{where}:\n" + "\n".join(found)
+
+
+def _autosave(page, card, act) -> None:
+    """One autosave of this card, waited for until its fragment is swapped in."""
+    with page.expect_response(
+        lambda r: "/answers/" in r.url and r.request.method == "POST", timeout=5000
+    ) as response:
+        act()
+    response.value.finished()
+    card.locator("[id^=status-] .text-success, [id^=status-] .alert-warning").first.wait_for()
 
 
 def test_it_runs_every_page_and_interaction_under_the_policy(
@@ -62,21 +80,36 @@ def test_it_runs_every_page_and_interaction_under_the_policy(
     assert page.evaluate("typeof htmx") == "object" and page.evaluate("htmx.config.allowEval") is False
     watch.check("province page")
 
+    # The watch itself can fail: an inline style added to the page is reported (a positive control).
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<i style=\\'color: red\\'></i>')")
+    with pytest.raises(AssertionError, match="style-src"):
+        watch.check("positive control")
+
     page.goto(f"{url}/readiness/provinces/TH-50/2570/")
     card = page.locator("[id^=ind-]").first
-    autosave = {
-        "url_or_predicate": lambda r: "/answers/" in r.url and r.request.method == "POST",
-        "timeout": 5000,
-    }
-    with page.expect_response(**autosave):
-        card.locator("input[name=level][value='3']").check()  # a change: saved at once
+    _autosave(page, card, lambda: card.locator("input[name=level][value='3']").check())  # saved at once
+    watch.check("autosave of a level")
     card.locator("textarea[name=justification]").fill("มีด่านถาวร 2 แห่ง")
-    with page.expect_response(**autosave):
-        card.locator("textarea[name=justification]").press("End")  # a keyup: saved after a pause
-    card.locator(".text-success").wait_for()
+    _autosave(page, card, lambda: card.locator("textarea[name=justification]").press("End"))  # after a pause
+    watch.check("autosave after typing")
     saved = Answer.objects.get(assessment=assessment, indicator__code=card.get_attribute("id")[4:])
     assert (saved.level, saved.justification) == (3, "มีด่านถาวร 2 แห่ง")
-    watch.check("assessment entry with autosave")
+    second = page.locator("[id^=ind-]").nth(1)
+    _autosave(page, second, lambda: second.get_by_role("button").first.click())  # the Save button
+    watch.check("autosave with the Save button")
+    # Someone else saves the same answer: the conflict fragment, and overwriting from it.
+    services.answer_save(answer=saved, level=5, justification="", expected_version=saved.version, by=planner)
+    _autosave(page, card, lambda: card.locator("input[name=level][value='4']").check())
+    card.locator(".alert-warning").wait_for()
+    watch.check("autosave conflict")
+    _autosave(page, card, lambda: card.locator(".alert-warning button").click())
+    watch.check("overwriting after a conflict")
+    page.get_by_role("button", name="ส่งให้ที่ปรึกษาพิจารณา").click()
+    page.locator("#unanswered").wait_for()
+    watch.check("submit confirmation")
+    page.get_by_role("button", name="ยืนยันส่งให้ที่ปรึกษาพิจารณา").click()
+    page.locator(".alert-success").wait_for()
+    watch.check("submitted")
 
     with page.expect_response(lambda r: f"/briefings/{briefing.pk}/status/" in r.url, timeout=5000):
         page.goto(f"{url}/briefings/")  # the running briefing polls its status every 2 s
@@ -111,6 +144,13 @@ def test_it_runs_every_page_and_interaction_under_the_policy(
     for path in ["/readiness/national/", "/strategies/matrix/", "/strategies/decision/", "/dashboard/"]:
         page.goto(f"{url}{path}")
         watch.check(path)
+    page.goto(f"{url}/readiness/clusters/N-UP1/review/?fy=2570")
+    page.locator("#select-all").wait_for()  # shown by its script
+    watch.check("bulk approval with select-all")
+    page.locator("#select-all").check()
+    page.get_by_role("button", name="อนุมัติแบบประเมินที่เลือก").click()
+    page.locator("#confirm-incomplete").wait_for()  # 2 of 30 answered: asked to confirm first
+    watch.check("bulk approval confirmation")
 
     page.goto(f"{url}/strategies/matrix/provinces/TH-50/?fy=2570")
     point = page.locator(f'a.matrix-point[data-id="{low.pk}"] circle').bounding_box()

@@ -7,6 +7,8 @@ arrive without its access being decided and tested.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.files import pdf
+
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "planner", "planner_lampang", "secretariat", "secretariat_other", "advisor", "admin"]
@@ -118,7 +120,8 @@ EXPECTED = {
     ("strategy_carry_forward", ("{cm_s}",)): POST_ONLY,
     ("strategy_override_withdraw", ("{cm_s}",)): POST_ONLY,
     ("project_progress", ("{cm_p}",)): POST_ONLY,
-    ("strategy_import", ()): row(LOGIN, 404, 404, 200, 200, 404, 200),
+    # Whoever owns strategies imports them (each for their own unit); advisors only review.
+    ("strategy_import", ()): row(LOGIN, 200, 200, 200, 200, 404, 200),
     # --- decision support (issue 7): the cluster tab for whoever sees the cluster; deciding is POST only
     # (its 403 for a planner and 404 for outsiders: tests/strategies/test_decision_views.py)
     ("decision_national", ()): row(LOGIN, 404, 404, 404, 404, 200, 200),
@@ -127,20 +130,24 @@ EXPECTED = {
     ("decision_cluster", ("XX-1",)): row(LOGIN, 404, 404, 404, 404, 404, 404),
     ("decision_overlap_decide", ("N-UP1",)): POST_ONLY,
     # --- briefings ({nup1_b}: an N-UP1 briefing, {nup1_draft_b}: one with unapproved figures, {cm_b}: Chiang
-    # Mai's, {nat_b}: the national one; all done, with their file)
+    # Mai's, {nat_b}: the national one; all done, with their file). A briefing is made for its requester:
+    # {nup1_b} lists every member's strategies (no planner may have it), {nup1_cm_b} is the cluster as
+    # Chiang Mai's planners see it (briefings/access.py, "audience").
     ("briefing_list", ()): ALL_OK,
-    ("briefing_detail", ("{nup1_b}",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("briefing_detail", ("{nup1_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
+    ("briefing_detail", ("{nup1_cm_b}",)): row(LOGIN, 200, 404, 404, 404, 200, 200),
     ("briefing_detail", ("{nup1_draft_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
     ("briefing_detail", ("{cm_b}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
     ("briefing_detail", ("{nat_b}",)): row(LOGIN, 404, 404, 404, 404, 200, 200),
     ("briefing_detail", ("{neup1_b}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("briefing_detail", ("{udon_b}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
-    ("briefing_status", ("{nup1_b}",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("briefing_status", ("{nup1_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
     ("briefing_status", ("{nup1_draft_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
     ("briefing_status", ("{cm_b}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
     ("briefing_status", ("{nat_b}",)): row(LOGIN, 404, 404, 404, 404, 200, 200),
     ("briefing_status", ("{neup1_b}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
-    ("briefing_download", ("{nup1_b}",)): row(LOGIN, 200, 200, 200, 404, 200, 200),
+    ("briefing_download", ("{nup1_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
+    ("briefing_download", ("{nup1_cm_b}",)): row(LOGIN, 200, 404, 404, 404, 200, 200),
     ("briefing_download", ("{nup1_draft_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
     ("briefing_download", ("{cm_b}",)): row(LOGIN, 200, 404, 200, 404, 200, 200),
     ("briefing_download", ("{nat_b}",)): row(LOGIN, 404, 404, 404, 404, 200, 200),
@@ -224,10 +231,10 @@ def world(cast, round_2569, round_2570, planner, secretariat_other):
         province=Province.objects.get(code="TH-41"), round=round_2570, by=udon_planner
     )
     answer = cm.answers.order_by("indicator__position").first()
-    upload = SimpleUploadedFile("รายงาน.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    upload = SimpleUploadedFile("รายงาน.pdf", pdf(note=b"test"), content_type="application/pdf")
     evidence = services.evidence_add_file(answer=answer, upload=upload, title="", by=planner)
     udon_answer = udon.answers.order_by("indicator__position").first()
-    udon_upload = SimpleUploadedFile("report.pdf", b"%PDF-1.4 udon", content_type="application/pdf")
+    udon_upload = SimpleUploadedFile("report.pdf", pdf(note=b"udon"), content_type="application/pdf")
     udon_evidence = services.evidence_add_file(
         answer=udon_answer, upload=udon_upload, title="", by=cast["admin"]
     )
@@ -284,7 +291,8 @@ def world(cast, round_2569, round_2570, planner, secretariat_other):
         return b.pk
 
     return {
-        "nup1_b": briefing("cluster", "N-UP1"), "nup1_draft_b": briefing("cluster", "N-UP1", includes_unapproved=True),
+        "nup1_b": briefing("cluster", "N-UP1"), "nup1_cm_b": briefing("cluster", "N-UP1", audience="TH-50"),
+        "nup1_draft_b": briefing("cluster", "N-UP1", includes_unapproved=True),
         "cm_b": briefing("province", "TH-50"), "nat_b": briefing("national", "TH"),
         "neup1_b": briefing("cluster", "NE-UP1"), "udon_b": briefing("province", "TH-41"),
         "cm": cm.pk, "udon": udon.pk, "cm_answer": answer.pk, "cm_file": evidence.pk,

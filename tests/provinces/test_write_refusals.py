@@ -42,6 +42,7 @@ from readiness.models import Answer, Assessment, Evidence, Round
 from strategies import services as strategy_services
 from strategies.matrix import LETTERS
 from strategies.models import Strategy, StrategyReview
+from tests.files import pdf
 from tests.provinces.test_access_matrix import EXPECTED, FRAMEWORK_NAMESPACES
 from tests.provinces.test_access_matrix import world as _matrix_world  # noqa: F401 (a fixture, see objects)
 from tests.readiness.conftest import fill
@@ -116,7 +117,7 @@ def answer_form(answer_key):
 
 def evidence_form(w):
     return {
-        "file": SimpleUploadedFile("แผนงาน.pdf", b"%PDF-1.4 evidence", content_type="application/pdf"),
+        "file": SimpleUploadedFile("แผนงาน.pdf", pdf(note=b"evidence"), content_type="application/pdf"),
         "title": "แผนงานด่านชายแดน",
     }
 
@@ -181,6 +182,34 @@ def other_quadrant(strategy_key):
 def import_form(w):
     content = (Path(__file__).parents[1] / "strategies" / "data" / "strategies_good.csv").read_bytes()
     return {"strategies_file": SimpleUploadedFile("strategies.csv", content, content_type="text/csv")}
+
+
+IMPORT_HEADER = "ref,owner,fiscal_year,title_th,work_area,asean_pillar,asean_effect,national_effect"
+PROJECTS_HEADER = "strategy_ref,title_th,lead_agency,budget_thb,funding_source,start_fy,end_fy"
+
+
+def import_rows(*rows: str, projects: tuple[str, ...] = ()):
+    """An import of these strategy rows (and project rows), as CSV files."""
+
+    def payload(w):
+        def csv(name, lines):
+            return SimpleUploadedFile(name, "\r\n".join(lines).encode(), content_type="text/csv")
+
+        form = {"strategies_file": csv("strategies.csv", [IMPORT_HEADER, *rows])}
+        if projects:
+            form["projects_file"] = csv("projects.csv", [PROJECTS_HEADER, *projects])
+        return form
+
+    return payload
+
+
+def imported_as(strategy_key, ref):
+    """The strategy carries the ref of an earlier import, so that a new import finds it again."""
+
+    def setup(w, cast):
+        Strategy.objects.filter(pk=w[strategy_key]).update(external_ref=ref)
+
+    return setup
 
 
 def overlap_form(w):
@@ -287,12 +316,21 @@ WRITES = [
     Write("evidence_delete", ("{cm_file}",), PLANNER_CM),
     Write("evidence_delete", ("{udon_file}",), PLANNER_UDON),
     Write("assessment_copy_forward", ("{cm}",), PLANNER_CM, setup=last_round_approved),
-    Write("assessment_submit", ("{cm}",), PLANNER_CM, setup=answered),
+    Write("assessment_submit", ("{cm}",), PLANNER_CM, lambda w: {"confirm": "1"}, answered),
     Write("assessment_xlsx_upload", ("{cm}",), PLANNER_CM, workbook_form("cm")),
     Write("assessment_xlsx_upload", ("{udon}",), PLANNER_UDON, workbook_form("udon")),
     # --- readiness: the advisor's review (a planner may not approve or return their own) ---
-    Write("assessment_approve", ("{cm}",), ADVISOR_CM, setup=submitted("cm", "planner")),
-    Write("assessment_approve", ("{udon}",), ADVISOR_UDON, setup=submitted("udon", "admin")),
+    # confirm=1: the assessments are incomplete, so without it the advisor is only asked to confirm.
+    Write(
+        "assessment_approve", ("{cm}",), ADVISOR_CM, lambda w: {"confirm": "1"}, submitted("cm", "planner")
+    ),
+    Write(
+        "assessment_approve",
+        ("{udon}",),
+        ADVISOR_UDON,
+        lambda w: {"confirm": "1"},
+        submitted("udon", "admin"),
+    ),
     Write(
         "assessment_return",
         ("{cm}",),
@@ -311,7 +349,7 @@ WRITES = [
         "cluster_review",
         ("N-UP1",),
         expect(LOGIN, 404, 404, 404, 404, OK, 404),
-        lambda w: {"assessments": [str(w["cm"])]},
+        lambda w: {"assessments": [str(w["cm"])], "confirm": "1"},
         submitted("cm", "planner"),
     ),
     # N-UP1's assessment sent through NE-UP1's review page: not among that page's choices.
@@ -371,8 +409,35 @@ WRITES = [
     Write("project_edit", ("{udon_p}",), PLANNER_UDON, project_form("TH-41")),
     Write("project_progress", ("{cm_p}",), PLANNER_CM, progress_form),
     Write("project_progress", ("{udon_p}",), PLANNER_UDON, progress_form),
-    # A file with rows of TH-50 and N-UP1: their secretariat imports it; NE-UP1's hears the rows aren't its.
-    Write("strategy_import", (), expect(LOGIN, 404, 404, OK, 400, 404, OK), import_form),
+    # The import holds every row to the rule of the edit pages: a planner imports their province's
+    # strategies, a secretariat the cluster's own; a row of anyone else's is a 400 naming it, nothing written.
+    Write("strategy_import", (), expect(LOGIN, 400, 400, 400, 400, 404, OK), import_form, note="TH-50+N-UP1"),
+    Write(
+        "strategy_import",
+        (),
+        expect(LOGIN, OK, 400, 400, 400, 404, OK),
+        import_rows("CM-02,TH-50,2570,ยุทธศาสตร์จังหวัด,development,economic,70,60"),
+        note="TH-50",
+    ),
+    Write(
+        "strategy_import",
+        (),
+        expect(LOGIN, 400, 400, OK, 400, 404, OK),
+        import_rows("NUP1-02,N-UP1,2570,ยุทธศาสตร์กลุ่มจังหวัด,งานบริหารการพัฒนา,เศรษฐกิจ,70,60"),
+        note="N-UP1",
+    ),
+    # Chiang Mai's draft retitled and its projects replaced: the secretariat sees it but may not change it.
+    Write(
+        "strategy_import",
+        (),
+        expect(LOGIN, OK, 400, 400, 400, 404, OK),
+        import_rows(
+            "CM-01,TH-50,2570,ชื่อใหม่,development,economic,70,60",
+            projects=("CM-01,โครงการแทนที่,จังหวัด,1000,provincial,2570,2570",),
+        ),
+        imported_as("cm_s", "CM-01"),
+        note="foreign-retitle",
+    ),
     # --- decision support: a cluster's secretariat or an advisor marks overlaps ---
     Write("decision_overlap_decide", ("N-UP1",), expect(LOGIN, 403, 403, OK, 404, OK, 403), overlap_form),
     # N-UP1's strategies marked through NE-UP1's page: the service refuses strategies of another cluster.
@@ -622,3 +687,40 @@ def test_the_api_refuses_every_unsafe_method(name, args, objects, clients):
     }
     assert got == expected
     assert changed_tables(before, db_fingerprint()) == []
+
+
+# --- Django's admin asks the same "may change" helper as the pages -------------------------------------------
+
+
+def test_the_admin_lets_staff_change_only_the_strategies_their_role_may(secretariat, objects, client_for):
+    """Model permissions are not enough: a secretariat made staff with every strategy permission still may not
+    change or delete Chiang Mai's strategy there (the edit page answers 403), only the cluster's own."""
+    from django.contrib.auth.models import Permission
+
+    secretariat.is_staff = True
+    secretariat.save()
+    secretariat.user_permissions.set(Permission.objects.filter(content_type__app_label="strategies"))
+    client = client_for(secretariat)
+    cm, nup1 = objects["cm_s"], objects["nup1_s"]
+    before = db_fingerprint()
+
+    assert (
+        client.post(reverse("admin:strategies_strategy_delete", args=[cm]), {"post": "yes"}).status_code
+        == 403
+    )
+    response = client.post(
+        reverse("admin:strategies_strategy_changelist"),
+        {"action": "delete_selected", "_selected_action": [cm, nup1], "post": "yes"},
+    )
+    assert response.status_code == 403
+    response = client.post(
+        reverse("admin:strategies_project_delete", args=[objects["cm_p"]]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    change = client.get(reverse("admin:strategies_strategy_change", args=[cm]))
+    assert change.status_code == 200 and not change.context["has_change_permission"]  # read only
+    assert changed_tables(before, db_fingerprint()) == []
+
+    response = client.post(reverse("admin:strategies_strategy_delete", args=[nup1]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Strategy.objects.filter(pk=nup1).exists()

@@ -138,12 +138,22 @@ def test_it_escapes_user_text():
     assert root.get("aria-label") == evil
     assert evil in texts(root)
 
-    rows = [{"code": '"TH-1', "name": evil, "values": {"place": 10.0, "product": None, "people": None}}]
+    rows = [
+        {"code": '"TH-1', "name": evil, "values": {"place": 10.0, "product": None, "people": None}},
+        {"code": "TH-2", "name": "P", "values": {"place": 20.0, "product": None, "people": None}},
+    ]  # two: one province alone is not a lagging one
     svg = str(cluster_spread(rows, labels=THAI, title=evil, mean_label=evil, no_data_label=evil))
     assert "<script" not in svg
     root = parse(svg)
     assert f"{evil} 10" in texts(root, "lagging-name")
     assert elements(root, "circle", "lagging")[0].get("data-code") == '"TH-1'
+
+
+def test_it_marks_no_lagging_province_when_only_one_has_a_value():
+    rows = [{"code": "TH-50", "name": "เชียงใหม่", "values": {"place": 40.0, "product": 60.0, "people": 80.0}}]
+    root = parse(str(cluster_spread(rows, labels=THAI, title="t", mean_label="mean")))
+    assert not texts(root, "lagging-name") and not elements(root, "circle", "lagging")
+    assert "เชียงใหม่ 40" in texts(root, "name")
 
 
 def test_it_marks_last_round_only_where_there_is_a_previous_value():

@@ -2,7 +2,9 @@
 
 Two HTTP clients log in through the login form and hammer the real autosave endpoint of one assessment from
 two threads, released together by a barrier, against pytest-django's live server (one thread and one
-database connection per request) on PostgreSQL — SQLite would serialise the writes and prove nothing.
+database connection per request), on PostgreSQL (row locks) and on the embedded SQLite alike (a file database;
+every transaction begins IMMEDIATE, config/settings/base.py: without it the second save failed with "database
+is locked", a server error, instead of the conflict message).
 One client is the htmx autosave (always 200, a fragment that says saved or shows the conflict), the other a
 browser without JavaScript (302 when saved, 409 and the conflict on the page). Every response is recorded;
 afterwards the answers' history must show exactly the saves that were reported as saved, each with its
@@ -22,12 +24,11 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from django.db import connection
 
 from readiness.models import Answer, Assessment
-from tests.conftest import _make_user, services_or_skip
+from tests.conftest import _make_user
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 10  # races per client on the shared answer, each followed by a save of the client's own answer
 TRIALS = 6  # copy-forward against a save, each on a fresh blank assessment
@@ -151,7 +152,6 @@ def _editor(base, username, assessment_pk, shared, own, number, barrier, htmx) -
 def test_it_never_loses_a_save_when_two_planners_save_the_same_assessment_at_once(
     live_server, planner, cm_assessment
 ):
-    services_or_skip("PostgreSQL (DATABASE_URL)", connection.vendor == "postgresql")
     _make_user("planner_cm2", "planner", province="TH-50")
     answers = list(cm_assessment.answers.order_by("indicator__position").values_list("pk", flat=True))
     shared, own = answers[0], {0: answers[1], 1: answers[2]}
@@ -242,7 +242,6 @@ def test_it_never_loses_a_save_that_races_copying_last_rounds_answers(
     from readiness import services
     from readiness.choices import ReviewAction
 
-    services_or_skip("PostgreSQL (DATABASE_URL)", connection.vendor == "postgresql")
     other = _make_user("planner_cm2", "planner", province="TH-50")
     filler("TH-50", round_2569, level_for=lambda i, ind: 2, status="approved")
     barrier = threading.Barrier(3)  # two clients and this thread, which sets the stage for each trial

@@ -216,3 +216,59 @@ def test_it_records_who_changed_an_answer_in_the_history(cm_assessment, planner)
     saved = answer(cm_assessment, 0, 4, planner, "มีด่านถาวร 2 แห่ง")
     record = saved.history.order_by("-history_date").first()
     assert record.history_user == planner and record.level == 4
+
+
+# --- copy-forward while nothing is the assessment's own; the framework changed in an open round ------------
+
+
+def test_it_copies_again_over_unreviewed_copies_without_duplicating_links(
+    filler, round_2569, round_2570, planner
+):
+    from readiness.models import Evidence
+
+    old = filler("TH-50", round_2569, level_for=lambda i, ind: 2 if i < 5 else None, status="approved")
+    Evidence.objects.create(
+        answer=old.answers.order_by("indicator__position").first(), kind="link", url="https://example.go.th/r"
+    )
+    new = services.assessment_start(province=old.province, round=round_2570, by=planner)
+    services.assessment_copy_forward(assessment=new, by=planner)
+    # Only copies, nothing written in this round: copying again is allowed and adds no second link.
+    assert services.assessment_copy_forward(assessment=new, by=planner) == 5
+    assert Evidence.objects.filter(answer__assessment=new).count() == 1
+    assert new.answers.filter(copied_forward=True).count() == 5
+
+
+def test_it_refuses_to_copy_over_a_justification_written_in_this_round(
+    filler, round_2569, round_2570, planner
+):
+    filler("TH-50", round_2569, status="approved")
+    new = services.assessment_start(province=planner.scope.province, round=round_2570, by=planner)
+    answer(new, 0, None, planner, "ยังไม่ได้ประเมินระดับ แต่มีข้อมูลแล้ว")
+    with pytest.raises(WorkflowError):
+        services.assessment_copy_forward(assessment=new, by=planner)
+    assert new.answers.get(justification__startswith="ยังไม่ได้").level is None
+
+
+def test_it_records_a_weight_or_rubric_change_in_an_open_round_only(round_2569, round_2570, admin_user):
+    from decimal import Decimal
+
+    from readiness.models import SCORING_FIELDS, FrameworkChange
+
+    for round in (round_2569, round_2570):
+        indicator = round.indicators.order_by("position").first()
+        before = {name: getattr(indicator, name) for name in SCORING_FIELDS}
+        indicator.weight, indicator.rubric_3_th = Decimal("7.5"), "ระดับ 3 แบบใหม่"
+        indicator.save()
+        services.framework_change_record(indicator=indicator, before=before, by=admin_user)
+    change = FrameworkChange.objects.get()  # FY 2569 is closed: nothing recorded there
+    assert change.round == round_2570 and change.changed_by == admin_user
+    assert change.weight_change == [str(before["weight"]), "7.5"] and change.rubric_changed
+    assert set(change.changes) == {"weight", "rubric_3_th"}
+
+
+def test_it_lists_each_changed_indicator_once_in_recent_changes(cm_assessment, planner):
+    for level in (2, 3, 4):
+        answer(cm_assessment, 0, level, planner)
+    answer(cm_assessment, 1, 5, planner)
+    changes = selectors.recent_changes(province=planner.scope.province)
+    assert [(h.indicator.position, h.level) for h in changes] == [(2, 5), (1, 4)]

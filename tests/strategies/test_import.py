@@ -23,6 +23,7 @@ from strategies.importing import (
     strategies_import,
 )
 from strategies.models import CriterionScore, Project, Strategy
+from tests.provinces.test_write_refusals import changed_tables, db_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -94,8 +95,8 @@ def where(issues) -> set[tuple[int, str]]:
 # --- the service ---------------------------------------------------------------------------------
 
 
-def test_it_imports_a_good_csv_with_strategies_and_projects(secretariat):
-    summary = good_import(secretariat)
+def test_it_imports_a_good_csv_with_strategies_and_projects(admin_user):
+    summary = good_import(admin_user)
 
     assert (summary.created, summary.updated, summary.unchanged) == (2, 0, 0)
     assert summary.projects_created == 3
@@ -110,8 +111,8 @@ def test_it_imports_a_good_csv_with_strategies_and_projects(secretariat):
     assert province.effect_source == EffectSource.ENTERED
     assert province.status == StrategyStatus.DRAFT
     assert province.computed_quadrant == "ก"
-    assert province.created_by == secretariat
-    assert province.history.first().history_user == secretariat
+    assert province.created_by == admin_user
+    assert province.history.first().history_user == admin_user
     assert not CriterionScore.objects.exists()
 
     cluster = Strategy.objects.get(external_ref="NUP1-01")
@@ -226,13 +227,13 @@ def test_it_skips_empty_rows_and_counts_rows_as_a_spreadsheet_does(admin_user):
     assert where(issues) == {(5, "asean_effect")}
 
 
-def test_it_reimports_the_same_file_without_changing_anything(secretariat):
-    good_import(secretariat)
+def test_it_reimports_the_same_file_without_changing_anything(admin_user):
+    good_import(admin_user)
     strategy_history = {s.pk: s.history.count() for s in Strategy.objects.all()}
     project_pks = set(Project.objects.values_list("pk", flat=True))
     project_history = Project.history.count()
 
-    summary = good_import(secretariat)
+    summary = good_import(admin_user)
 
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 2)
     assert (summary.projects_created, summary.projects_updated, summary.projects_removed) == (0, 0, 0)
@@ -243,8 +244,8 @@ def test_it_reimports_the_same_file_without_changing_anything(secretariat):
     assert Project.history.count() == project_history
 
 
-def test_it_updates_what_changed_and_replaces_the_projects(secretariat, admin_user):
-    good_import(secretariat)
+def test_it_updates_what_changed_and_replaces_the_projects(admin_user):
+    good_import(admin_user)
     strategies = csv_file(
         "s.csv",
         [
@@ -360,10 +361,58 @@ def test_it_refuses_a_cluster_project_with_one_province_or_outside_the_cluster(s
     assert not Strategy.objects.exists()
 
 
-def test_it_refuses_rows_outside_the_secretariats_cluster(secretariat, secretariat_other):
+# --- whose strategies: the rule of every write path (strategies.access.can_own) ---------------------------
+
+
+def test_it_refuses_a_secretariat_retitling_a_member_provinces_strategy(
+    secretariat, planner, make_strategy, client_for
+):
+    """The secretariat sees Chiang Mai's draft but may not change it (its edit page answers 403): its import
+    may neither retitle it, nor drop its checklist scores, nor replace its projects, nor add strategies for
+    a member province. Each such row is named; nothing at all is written."""
+    strategy = make_strategy("TH-50", planner, a=(4, 4, 4), n=(4, 4, 4))
+    Strategy.objects.filter(pk=strategy.pk).update(external_ref="CM-01")
+    services.project_save(
+        strategy=strategy,
+        data=services.ProjectData(
+            title_th="โครงการเดิม", lead_agency="จังหวัด", budget=Decimal(1), funding_source="provincial",
+            start_fy=2570, end_fy=2570,
+        ),
+        by=planner,
+    )  # fmt: skip
+    assert client_for(secretariat).get(reverse("strategy_edit", args=[strategy.pk])).status_code == 403
+    strategies = csv_file(
+        "s.csv",
+        [
+            S_HEADER,
+            strategy_row("NUP1-01", owner="N-UP1"),  # 2: the cluster's own: allowed
+            strategy_row("CM-01", owner="TH-50", title_th="ชื่อที่ฝ่ายเลขาฯ ตั้งใหม่"),  # 3
+            strategy_row("LP-01", owner="TH-52"),  # 4: a new strategy for another member province
+        ],
+    )
+    projects = csv_file("p.csv", [P_HEADER, project_row("CM-01", title_th="โครงการแทนที่")])
+    before = db_fingerprint()
+
+    with translation.override("th"):
+        issues = failure(strategies=strategies, projects=projects, by=secretariat)
+
+    assert where(issues) == {(3, "owner"), (4, "owner")}
+    assert all("ฝ่ายเลขานุการกลุ่มจังหวัดแก้ไขได้เฉพาะ" in i.message for i in issues)
+    assert "TH-50" in issues[0].message and "TH-52" in issues[1].message
+    assert changed_tables(before, db_fingerprint()) == []
+
+    # The province's own planner may import the same row.
+    rows = [S_HEADER, strategy_row("CM-01", owner="TH-50", title_th="ชื่อใหม่ของจังหวัด")]
+    summary = strategies_import(strategies=csv_file("s.csv", rows), projects=projects, by=planner)
+    strategy.refresh_from_db()
+    assert (summary.updated, strategy.title_th) == (1, "ชื่อใหม่ของจังหวัด")
+    assert list(strategy.projects.values_list("title_th", flat=True)) == ["โครงการแทนที่"]
+
+
+def test_it_refuses_rows_of_another_cluster(secretariat, secretariat_other):
     rows = [
         S_HEADER,
-        strategy_row("A", owner="TH-52"),  # a member province of N-UP1: allowed
+        strategy_row("A", owner="N-UP1"),  # the secretariat's own cluster: allowed
         strategy_row("B", owner="TH-41"),  # Udon Thani, NE-UP1
         strategy_row("C", owner="NE-UP1"),
     ]
@@ -371,16 +420,104 @@ def test_it_refuses_rows_outside_the_secretariats_cluster(secretariat, secretari
     issues = failure(strategies=csv_file("s.csv", rows), by=secretariat)
 
     assert where(issues) == {(3, "owner"), (4, "owner")}
-    assert "กลุ่มจังหวัดของท่าน" in issues[0].message
     assert not Strategy.objects.exists()
-    strategies_import(strategies=csv_file("s.csv", [S_HEADER, rows[2], rows[3]]), by=secretariat_other)
-    assert Strategy.objects.count() == 2
+    strategies_import(strategies=csv_file("s.csv", [S_HEADER, rows[3]]), by=secretariat_other)
+    assert Strategy.objects.get().cluster.code == "NE-UP1"
 
 
-def test_it_lets_only_secretariats_and_administrators_import(planner, advisor):
-    for user in (planner, advisor):
-        with pytest.raises(services.WorkflowError):
-            strategies_import(strategies=data_file("strategies_good.csv"), by=user)
+def test_it_refuses_a_planners_rows_for_another_province_or_the_cluster(planner):
+    rows = [
+        S_HEADER,
+        strategy_row("A", owner="TH-50"),  # the planner's own province
+        strategy_row("B", owner="TH-52"),  # Lampang, a neighbour in the same cluster
+        strategy_row("C", owner="N-UP1"),  # the planner's cluster
+    ]
+    before = db_fingerprint()
+
+    issues = failure(strategies=csv_file("s.csv", rows), by=planner)
+
+    assert where(issues) == {(3, "owner"), (4, "owner")}
+    assert changed_tables(before, db_fingerprint()) == []
+
+
+def test_it_lets_a_planner_import_for_their_own_province(planner):
+    strategies = csv_file("s.csv", [S_HEADER, strategy_row("CM-01"), strategy_row("CM-02", fy="2571")])
+    projects = csv_file("p.csv", [P_HEADER, project_row("CM-01", provinces="TH-50")])
+
+    summary = strategies_import(strategies=strategies, projects=projects, by=planner)
+
+    assert (summary.created, summary.projects_created) == (2, 1)
+    assert {s.province.code for s in Strategy.objects.all()} == {"TH-50"}
+    assert Strategy.objects.get(external_ref="CM-01").created_by == planner
+
+
+def test_it_lets_no_advisor_import(advisor):
+    with pytest.raises(services.WorkflowError):
+        strategies_import(strategies=data_file("strategies_good.csv"), by=advisor)
+    assert not Strategy.objects.exists()
+
+
+# --- choice columns ------------------------------------------------------------------------------
+
+
+def test_it_accepts_the_thai_and_english_labels_the_pages_show(admin_user):
+    strategies = csv_file(
+        "s.csv",
+        [
+            S_HEADER,
+            strategy_row("A", work_area="งานบริหารการพัฒนา", asean_pillar="เศรษฐกิจ",
+                         dimensions="พื้นที่; ผลิตภัณฑ์และบริการ"),
+            strategy_row("B", work_area=" งานให้บริการ สาธารณะ ", asean_pillar="ประชาคมสังคมและวัฒนธรรมอาเซียน",
+                         dimensions="คน"),
+            strategy_row("C", work_area="Law  Enforcement", asean_pillar="Political-Security Community",
+                         dimensions="Place Product"),
+            strategy_row("D", work_area="PUBLIC_SERVICE", asean_pillar="political security", dimensions="People"),
+        ],
+    )  # fmt: skip
+    projects = csv_file(
+        "p.csv",
+        [
+            P_HEADER,
+            project_row("A", funding_source="งบประมาณจังหวัด",
+                        partners="หน่วยงานภาครัฐ; องค์กรปกครองส่วนท้องถิ่น (อปท.)"),
+            project_row("B", funding_source="การร่วมลงทุนระหว่างรัฐและเอกชน (PPP)", partners="Civil society,academia"),
+            project_row("C", funding_source="Central budget", partners="private government"),
+        ],
+    )  # fmt: skip
+
+    strategies_import(strategies=strategies, projects=projects, by=admin_user)
+
+    got = {
+        s.external_ref: (s.work_area, s.pillar, s.builds_place, s.builds_product, s.builds_people)
+        for s in Strategy.objects.all()
+    }
+    assert got == {
+        "A": ("development", "economic", True, True, False),
+        "B": ("public_service", "socio_cultural", False, False, True),
+        "C": ("law_enforcement", "political_security", True, True, False),
+        "D": ("public_service", "political_security", False, False, True),
+    }
+    projects = {p.strategy.external_ref: (p.funding_source, p.partners) for p in Project.objects.all()}
+    assert projects == {
+        "A": ("provincial", ["government", "local_government"]),
+        "B": ("ppp", ["academia", "civil_society"]),
+        "C": ("central", ["government", "private"]),
+    }
+
+
+def test_it_names_the_allowed_values_with_their_labels_for_an_unknown_one(admin_user):
+    strategies = csv_file(
+        "s.csv", [S_HEADER, strategy_row(work_area="งานถนน", asean_pillar="ทหาร", dimensions="พื้นที่;เงิน")]
+    )
+
+    with translation.override("th"):
+        issues = failure(strategies=strategies, by=admin_user)
+
+    messages = {i.column: i.message for i in issues}
+    assert set(messages) == {"work_area", "asean_pillar", "dimensions"}
+    assert "development (งานบริหารการพัฒนา)" in messages["work_area"]
+    assert "economic (ประชาคมเศรษฐกิจอาเซียน)" in messages["asean_pillar"]
+    assert "เงิน" in messages["dimensions"] and "place (พื้นที่)" in messages["dimensions"]
     assert not Strategy.objects.exists()
 
 
@@ -433,7 +570,7 @@ def workbook(strategies: list[list], projects: list[list] | None = None) -> byte
     return out.getvalue()
 
 
-def test_it_imports_an_xlsx_with_a_projects_sheet(secretariat):
+def test_it_imports_an_xlsx_with_a_projects_sheet(admin_user):
     content = workbook(
         [
             S_HEADER,
@@ -448,7 +585,7 @@ def test_it_imports_an_xlsx_with_a_projects_sheet(secretariat):
         ],
     )  # fmt: skip
 
-    summary = strategies_import(strategies=ImportFile("plan.xlsx", content), by=secretariat)
+    summary = strategies_import(strategies=ImportFile("plan.xlsx", content), by=admin_user)
 
     assert (summary.created, summary.projects_created) == (2, 2)
     cm = Strategy.objects.get(external_ref="CM-01")
@@ -465,7 +602,7 @@ def test_it_imports_an_xlsx_with_a_projects_sheet(secretariat):
     assert route.budget == Decimal("2000000")
     assert sorted(p.code for p in route.provinces.all()) == ["TH-52", "TH-58"]
     assert Strategy.objects.get(external_ref="NUP1-01").computed_quadrant == "ก"
-    again = strategies_import(strategies=ImportFile("plan.xlsx", content), by=secretariat)
+    again = strategies_import(strategies=ImportFile("plan.xlsx", content), by=admin_user)
     assert (again.unchanged, again.projects_unchanged) == (2, 2)
 
 
@@ -547,9 +684,8 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
 
 
-@pytest.mark.parametrize("role", ["planner", "advisor"])
-def test_it_hides_the_page_from_planners_and_advisors(role, cast, client_for, url):
-    client = client_for(cast[role])
+def test_it_hides_the_page_from_advisors(advisor, client_for, url):
+    client = client_for(advisor)
     assert client.get(url).status_code == 404
     assert client.get(url + "?template=strategies").status_code == 404
     response = client.post(
@@ -576,19 +712,44 @@ def test_it_shows_the_page_with_the_columns_and_sample_files(secretariat, admin_
     assert client_for(secretariat).get(url + "?template=other").status_code == 404
 
 
-def test_it_imports_the_sample_templates_as_they_are(secretariat, client_for, url):
-    client = client_for(secretariat)
+@pytest.mark.parametrize(
+    ("role", "owners"),
+    [
+        ("planner", {"TH-50"}),
+        ("planner_lampang", {"TH-52"}),
+        ("secretariat", {"N-UP1"}),
+        ("admin", {"TH-50", "N-UP1"}),
+    ],
+)
+def test_it_imports_the_sample_templates_as_they_are(role, owners, cast, client_for, url):
+    """Each user's samples hold rows of the units they may change, so that they import as they are."""
+    client = client_for(cast[role])
     strategies = client.get(url + "?template=strategies").content
     projects = client.get(url + "?template=projects").content
     response = client.post(
         url, {"strategies_file": upload("s.csv", strategies), "projects_file": upload("p.csv", projects)}
     )
     assert response.status_code == 302
-    assert Strategy.objects.count() == 2 and Project.objects.count() == 2
+    assert {s.owner.code for s in Strategy.objects.all()} == owners
+    assert Project.objects.count() == len(owners)
 
 
-def test_it_imports_an_upload_and_shows_the_summary(secretariat, client_for, url):
-    client = client_for(secretariat)
+def test_it_shows_a_planner_the_page_for_their_own_province(planner, client_for, url):
+    response = client_for(planner).get(url)
+    assert response.status_code == 200
+    assert response.context["owner"] == planner.scope.province
+    assert "TH-50" in response.content.decode()
+    rows = [S_HEADER, strategy_row("CM-01"), strategy_row("LP-01", owner="TH-52")]
+    response = client_for(planner).post(
+        url, {"strategies_file": upload("s.csv", csv_file("s.csv", rows).content)}
+    )
+    assert response.status_code == 400
+    assert [(i.row, i.column) for i in response.context["issues"]] == [(3, "owner")]
+    assert not Strategy.objects.exists()
+
+
+def test_it_imports_an_upload_and_shows_the_summary(admin_user, client_for, url):
+    client = client_for(admin_user)
     response = client.post(
         url,
         {
@@ -602,11 +763,11 @@ def test_it_imports_an_upload_and_shows_the_summary(secretariat, client_for, url
     assert Strategy.objects.count() == 2 and Project.objects.count() == 3
     shown = [str(m) for m in response.context["messages"]]
     assert len(shown) == 1 and "2" in shown[0] and "3" in shown[0]
-    assert Strategy.objects.get(external_ref="CM-01").history.first().history_user == secretariat
+    assert Strategy.objects.get(external_ref="CM-01").history.first().history_user == admin_user
 
 
-def test_it_shows_every_problem_with_status_400_and_writes_nothing(secretariat, client_for, url):
-    client = client_for(secretariat)
+def test_it_shows_every_problem_with_status_400_and_writes_nothing(admin_user, client_for, url):
+    client = client_for(admin_user)
     client.cookies["lang"] = "th"
     response = client.post(
         url, {"strategies_file": upload("bad.csv", data_file("strategies_one_bad_row.csv").content)}
@@ -624,7 +785,7 @@ def test_it_shows_every_problem_with_status_400_and_writes_nothing(secretariat, 
         assert gettext("Effects are between 0 and 100.") in body
 
 
-def test_it_refuses_uploads_of_the_wrong_type_or_size(secretariat, client_for, url, monkeypatch):
+def test_it_refuses_uploads_of_the_wrong_type_or_size(secretariat, client_for, url, settings):
     client = client_for(secretariat)
     response = client.post(url, {"strategies_file": upload("plan.pdf", b"%PDF-1.4")})
     assert response.status_code == 400 and ".xlsx" in response.context["issues"][0].message
@@ -632,7 +793,7 @@ def test_it_refuses_uploads_of_the_wrong_type_or_size(secretariat, client_for, u
     response = client.post(url, {"strategies_file": upload("plan.xlsx", b"not a zip")})
     assert response.status_code == 400 and "zip" in response.context["issues"][0].message
 
-    monkeypatch.setattr("strategies.importing.MAX_UPLOAD_BYTES", 10)
+    settings.WORKBOOK_MAX_BYTES = 10
     response = client.post(
         url, {"strategies_file": upload("s.csv", data_file("strategies_good.csv").content)}
     )

@@ -189,12 +189,16 @@ def test_it_defaults_a_provinces_project_to_the_province(make_strategy, planner)
         {"funding_source": "lottery"},
         {"title_th": "  "},
         {"partners": ("aliens",)},
+        {"kpi": "ผู้ผ่านการอบรม", "kpi_target": Decimal("-10")},
+        {"kpi": "ผู้ผ่านการอบรม", "kpi_actual": Decimal("-1")},
     ],
 )
 def test_it_refuses_bad_projects_and_changes_nothing(make_strategy, planner, bad):
     s = make_strategy("TH-50", planner)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(WorkflowError) as refused:
         services.project_save(strategy=s, data=project(**{"funding_source": "provincial", **bad}), by=planner)
+    # The form shows the refusal at the field it is about.
+    assert isinstance(refused.value, services.InvalidField) and refused.value.field in {*bad, "end_fy"}
     assert not Project.objects.exists()
 
 

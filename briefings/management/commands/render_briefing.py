@@ -1,16 +1,20 @@
 """Render a briefing synchronously, for operators, scripts and the benchmark.
 
-    python manage.py render_briefing --kind cluster --subject N-UP1 --fiscal-year 2570 --out briefing.pdf
+    python manage.py render_briefing --as somchai --kind cluster --subject N-UP1 --fiscal-year 2570 \
+        --out briefing.pdf
 
 It goes through the very same pipeline as the background job (rendering.briefing_pdf: gather the data,
-build the sections, WeasyPrint with the safe URL fetcher) but creates no job row: a job belongs to a user
-and is subject to their access rules, whereas the command line is trusted (it has the database anyway) and
-only wants the bytes and the time it took. Without --fiscal-year the current round is used.
+build the sections, WeasyPrint with the safe URL fetcher) but creates no job row; it only wants the bytes and
+the time it took. Like every briefing, the document is made for a user: ``--as`` names whose view it prints
+(an administrator's for everything; a planner's to see exactly what that planner would get). There is no
+default, so that nobody prints another province's drafts by leaving an option out. Without --fiscal-year the
+current round is used.
 """
 
 import time
 from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
 from briefings.choices import NATIONAL_SUBJECT, BriefingKind, BriefingLanguage
@@ -23,6 +27,13 @@ class Command(BaseCommand):
     help = "Render a PDF briefing synchronously (no job, no worker) and write it to --out."
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--as",
+            dest="username",
+            required=True,
+            metavar="USERNAME",
+            help="the user whose view the document prints (an administrator's: everything)",
+        )
         parser.add_argument("--kind", required=True, choices=BriefingKind.values)
         parser.add_argument("--subject", default="", help="TH-50, N-UP1, or TH for the national briefing")
         parser.add_argument("--fiscal-year", type=int, help="B.E., e.g. 2570 (default: the current round)")
@@ -34,7 +45,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--out", required=True, help="the PDF file to write")
 
-    def handle(self, *args, kind, subject, fiscal_year, language, include_unapproved, out, **options):
+    def handle(
+        self, *args, username, kind, subject, fiscal_year, language, include_unapproved, out, **options
+    ):
+        viewer = User.objects.filter(username=username, is_active=True).first()
+        if viewer is None:
+            raise CommandError(f"There is no active user {username!r}")
         subject = (subject or (NATIONAL_SUBJECT if kind == BriefingKind.NATIONAL else "")).upper()
         if not subject:
             raise CommandError("--subject is required for province and cluster briefings")
@@ -46,7 +62,7 @@ class Command(BaseCommand):
         spec = BriefingSpec(kind, subject, fiscal_year, language, include_unapproved)
         started = time.perf_counter()
         try:
-            result = briefing_pdf(spec)
+            result = briefing_pdf(spec, viewer=viewer)
         except BriefingDataError as exc:
             raise CommandError(exc.message) from exc
         Path(out).write_bytes(result.pdf)

@@ -13,8 +13,9 @@ class Command(BaseCommand):
         "Import strategies (and optionally their projects) from a CSV or XLSX file — all rows or none; "
         "importing the same file again changes nothing. Problems are listed in Thai, one per line. "
         "Without --as the import runs with administrator rights: no scope limit, and no user is recorded "
-        "in the history. With --as it runs as that user, limited to what the user may import (a cluster "
-        "secretariat: its cluster and the member provinces)."
+        "in the history. With --as it runs as that user, limited to what the user may change, as on the "
+        "website: a cluster secretariat changes only the cluster's own strategies; a planner only their "
+        "province's."
     )
 
     def add_arguments(self, parser):
