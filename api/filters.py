@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from provinces.parsing import MAX_ID, parse_int
+from provinces.selectors import region_q
 from strategies.matrix import LETTERS, QUADRANTS, SPLIT
 
 # The messages reuse the models' own wording (already translated in locale/th).
@@ -82,18 +83,21 @@ def filtered(filter_class: type[serializers.Serializer], request, qs: QuerySet) 
 class ProvinceFilters(serializers.Serializer):
     cluster = cluster_field()
     region = serializers.RegexField(
-        r"^[A-Za-z]{1,30}$",
+        r"^([Rr]?[46]:)?[A-Za-z]{1,30}$",
         required=False,
-        error_messages={"invalid": _("A region code is a word such as north or northeast.")},
-        help_text="A region code of either scheme: north, central, northeast, south, east, west.",
+        error_messages={
+            "invalid": _("A region is a scheme and a code such as r6:central, or a code such as north.")
+        },
+        help_text="A region of one scheme: r4:north, r4:central, r4:northeast, r4:south (four regions) or r6:north, "
+        "r6:northeast, r6:central, r6:east, r6:west, r6:south (six regions). A bare code means the four-region "
+        "scheme (east and west: the six-region one).",
     )
 
     def apply(self, qs: QuerySet, data: dict) -> QuerySet:
         if "cluster" in data:
             qs = qs.filter(cluster__code=data["cluster"])
         if "region" in data:
-            region = data["region"].lower()
-            qs = qs.filter(Q(region4__code=region) | Q(region6__code=region))
+            qs = qs.filter(region_q(data["region"]))
         return qs
 
 

@@ -4,13 +4,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from provinces.models import Cluster, Province
-from readiness.choices import AssessmentStatus
+from readiness.choices import DIMENSIONS, AssessmentStatus
 from readiness.models import Assessment, Round
 from readiness.scoring import rounded
 from strategies.matrix import QUADRANT_CHOICES
 from strategies.models import Project, Strategy
 
-SCORE_KEYS = ("place", "product", "people", "overall", "completeness")
+SCORE_KEYS = (*DIMENSIONS, "overall", "completeness")
 
 
 def shown(value: float | None, digits: int = 1) -> float | None:

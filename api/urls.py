@@ -18,6 +18,7 @@ router.register("strategies", views.StrategyViewSet, basename="strategy")
 router.register("projects", views.ProjectViewSet, basename="project")
 
 urlpatterns = [
+    path("", views.ApiRootView.as_view(), name="root"),
     path("", include(router.urls)),
     path("rollups/clusters/<str:code>/", views.ClusterRollupView.as_view(), name="rollup-cluster"),
     path("rollups/national/", views.NationalRollupView.as_view(), name="rollup-national"),

@@ -7,6 +7,7 @@ page are fixed (select_related / prefetch / annotate; tests/api/test_queries.py 
 
 from django.db.models import Count, Prefetch
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -305,3 +306,13 @@ class NationalRollupView(APIView):
             "previous_spread": _spreads(nation.previous_spreads),
         }
         return Response(serializers.NationalRollupSerializer(data).data)
+
+
+@extend_schema(exclude=True)  # an index for people and clients finding their way, not an operation
+class ApiRootView(APIView):
+    """GET /api/: the list endpoints, the roll-ups, the schema and the docs, by absolute URL."""
+
+    def get(self, request: Request) -> Response:
+        names = ["province-list", "cluster-list", "round-list", "assessment-list", "strategy-list",
+                 "project-list", "rollup-national", "schema", "docs"]  # fmt: skip
+        return Response({name: request.build_absolute_uri(reverse(f"api:{name}")) for name in names})

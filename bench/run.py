@@ -289,7 +289,7 @@ def render_times(fy: int, clusters: list[str]) -> dict[str, float]:
 
     from briefings.content import BriefingSpec
     from briefings.rendering import briefing_pdf
-    from provinces.national_data import BENCH_USERS
+    from devdata.national_data import BENCH_USERS
 
     viewer = User.objects.get(username=BENCH_USERS["advisor"])  # sees every cluster and the nation
     briefing_pdf(BriefingSpec("cluster", BENCH_CLUSTER, fy), viewer=viewer)
@@ -383,8 +383,8 @@ def run_scale(scale: int, args, env: dict) -> dict:
     from django.core.cache import cache
     from django.db import connections
 
+    from devdata.national_data import BENCH_USERS
     from provinces.models import Cluster
-    from provinces.national_data import BENCH_USERS
     from readiness.selectors import current_round
 
     if not args.reuse_data:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from provinces.access import (
     is_nationwide,
@@ -32,6 +32,7 @@ from provinces.access import (
 )
 from provinces.choices import Role
 from provinces.models import Cluster, Province
+from provinces.thai import thai_sorted
 from readiness import access as readiness_access
 
 from .choices import NATIONAL_SUBJECT, BriefingKind
@@ -136,8 +137,7 @@ def subject_options(user: User | AnonymousUser) -> list[tuple[str, list[Subject]
     clusters = [Subject(BriefingKind.CLUSTER, c.code, c) for c in visible_clusters(user).order_by("code")]
     if clusters:
         groups.append((gettext("Clusters"), clusters))
-    order = "name_en" if (get_language() or "th").startswith("en") else "name_th"
-    provinces = [Subject(BriefingKind.PROVINCE, p.code, p) for p in visible_provinces(user).order_by(order)]
+    provinces = [Subject(BriefingKind.PROVINCE, p.code, p) for p in thai_sorted(visible_provinces(user))]
     if provinces:
         groups.append((gettext("Provinces"), provinces))
     return groups

@@ -2,14 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import set_language
 
 from provinces.forms import LoginForm
 
-admin.site.site_header = admin.site.site_title = "ASEAN Readiness Planner"
+# In the reader's language, like the rest of the admin.
+admin.site.site_header = admin.site.site_title = gettext_lazy("ASEAN Readiness Planner")
 
 urlpatterns = [
     path("", include("provinces.urls")),
+    path("", include("dashboards.urls")),
     path("", include("readiness.urls")),
     path("", include("strategies.urls")),
     path("", include("briefings.urls")),

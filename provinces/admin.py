@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_history import HistoryAdmin
 from .models import Cluster, Country, Province, Region, UserScope
 
 
@@ -18,7 +18,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(SimpleHistoryAdmin):
+class ProvinceAdmin(HistoryAdmin):
     list_display = ["code", "name_th", "name_en", "region4", "cluster", "coastal"]
     list_filter = ["region4", "region6", "cluster", "coastal", "border_countries"]
     search_fields = ["code", "name_th", "name_en", "name_en_alt"]
@@ -26,7 +26,7 @@ class ProvinceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(HistoryAdmin):
     list_display = ["code", "name_th", "lead_province", "lead_confidence"]
     list_filter = ["lead_confidence"]
     search_fields = ["code", "name_th", "name_en"]
@@ -62,7 +62,7 @@ class ScopedUserAdmin(UserAdmin):
 
 
 @admin.register(UserScope)
-class UserScopeAdmin(SimpleHistoryAdmin):
+class UserScopeAdmin(HistoryAdmin):
     """Who works where, at a glance; edit a scope here or on the user's page."""
 
     list_display = ["user", "role", "province", "cluster"]

@@ -9,12 +9,36 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .access import visible_clusters, visible_provinces
+from .choices import RegionScheme
 from .models import Cluster, Country, Province, Region
+from .reference import REGIONS
+from .thai import thai_sorted
 
 
-def province_search(*, user: User, q: str = "", region: str = "", cluster: str = "") -> QuerySet[Province]:
-    """Every province (reference data is public inside the ministry), filtered, with ``visible`` set
-    on each row so that the list links only to pages the user may open."""
+def region_value(region: Region) -> str:
+    """The filter value naming a region *with its scheme* ("r6:central"): the four- and six-region schemes
+    share codes (ภาคกลาง of one is not ภาคกลาง of the other), so a bare code would mix them."""
+    return f"r{region.scheme}:{region.code}"
+
+
+def region_q(value: str) -> Q:
+    """The provinces of the region a filter value names, in that region's scheme only (none for an unknown
+    region). A bare code, as in links from before the schemes were told apart, means the four-region scheme,
+    or the six-region one for the codes only it has (east, west)."""
+    scheme, sep, code = value.strip().lower().partition(":")
+    if sep:
+        scheme = scheme.removeprefix("r")
+    else:
+        code = scheme
+        scheme = next((s for s, c in REGIONS if c == code), "")  # REGIONS lists the four-region scheme first
+    if (scheme, code) not in REGIONS:
+        return Q(pk__in=[])
+    return Q(region4__code=code) if scheme == RegionScheme.FOUR else Q(region6__code=code)
+
+
+def province_search(*, user: User, q: str = "", region: str = "", cluster: str = "") -> list[Province]:
+    """Every province (reference data is public inside the ministry), filtered, in name order, with
+    ``visible`` set on each row so that the list links only to pages the user may open."""
     provinces = Province.objects.select_related("region4", "region6", "cluster").prefetch_related(
         "border_countries"
     )
@@ -25,21 +49,26 @@ def province_search(*, user: User, q: str = "", region: str = "", cluster: str =
             | Q(name_en_alt__icontains=q)
             | Q(code__iexact=q)
         )
-    if region:
-        provinces = provinces.filter(Q(region4__code=region) | Q(region6__code=region))
+    if region.strip():
+        provinces = provinces.filter(region_q(region))
     if cluster == "none":
         provinces = provinces.filter(cluster__isnull=True)
     elif cluster:
         provinces = provinces.filter(cluster__code=cluster)
     visible = set(visible_provinces(user).values_list("pk", flat=True))
-    rows = list(provinces)
+    rows = thai_sorted(provinces)
     for province in rows:
         province.visible = province.pk in visible
     return rows
 
 
-def region_options() -> QuerySet[Region]:
-    return Region.objects.order_by("scheme", "code")
+def region_options() -> list[Region]:
+    """The regions grouped by scheme (four, then six), each scheme's by name; ``value`` is the filter value."""
+    regions = thai_sorted(Region.objects.all())
+    regions.sort(key=lambda r: r.scheme)  # stable: keeps the name order inside each scheme
+    for region in regions:
+        region.value = region_value(region)
+    return regions
 
 
 def cluster_options() -> QuerySet[Cluster]:
@@ -50,8 +79,8 @@ def province_detail(*, province: Province) -> dict[str, Any]:
     """What the province page shows besides the province itself."""
     neighbours = []
     if province.cluster_id:
-        neighbours = list(
-            Province.objects.filter(cluster_id=province.cluster_id).exclude(pk=province.pk).order_by("code")
+        neighbours = thai_sorted(
+            Province.objects.filter(cluster_id=province.cluster_id).exclude(pk=province.pk)
         )
     return {
         "border_countries": list(province.border_countries.all()),
@@ -61,10 +90,10 @@ def province_detail(*, province: Province) -> dict[str, Any]:
 
 def cluster_detail(*, user: User, cluster: Cluster) -> dict[str, Any]:
     """Members (with their borders), the lead province and the ASEAN neighbours the cluster borders."""
-    members = list(
-        cluster.provinces.select_related("region4")
-        .prefetch_related(Prefetch("border_countries", queryset=Country.objects.order_by("code")))
-        .order_by("code")
+    members = thai_sorted(
+        cluster.provinces.select_related("region4").prefetch_related(
+            Prefetch("border_countries", queryset=Country.objects.order_by("code"))
+        )
     )
     visible = set(visible_provinces(user).filter(cluster=cluster).values_list("pk", flat=True))
     countries: dict[str, dict] = {}
@@ -76,7 +105,7 @@ def cluster_detail(*, user: User, cluster: Cluster) -> dict[str, Any]:
             )
     return {
         "members": members,
-        "neighbours": list(countries.values()),
+        "neighbours": thai_sorted(countries.values(), key=lambda n: n["country"].name),
         "coastal_count": sum(1 for m in members if m.coastal),
     }
 

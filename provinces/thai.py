@@ -5,6 +5,8 @@ The Buddhist Era (พ.ศ.) is the Common Era + 543. The Thai government fiscal 
 """
 
 import datetime as dt
+import re
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 BE_OFFSET = 543
@@ -55,3 +57,25 @@ def format_baht(value: int | float | Decimal | None, language: str = "th") -> st
     amount = Decimal(value)
     text = f"{amount:,.2f}" if amount != amount.to_integral_value() else f"{amount:,.0f}"
     return f"{text} baht" if language.startswith("en") else f"{text} บาท"
+
+
+# Thai dictionary order, after PyThaiNLP's ``pythainlp.util.collate``: a leading vowel (เ แ โ ใ ไ) is written
+# before its consonant but read after it, so เชียงใหม่ files under ช and แม่ฮ่องสอน under ม; tone marks (and
+# ็ ์) do not decide the order unless the letters are the same. Thai code points then follow the dictionary.
+_TONE_MARKS = re.compile("[\u0e47-\u0e4c]")
+_LEADING_VOWEL = re.compile("([\u0e40-\u0e44])([\u0e01-\u0e2e])")
+
+
+def thai_sort_key(text: str) -> tuple[str, str]:
+    """A sort key in Thai dictionary order for Thai text, and case-insensitive alphabetical order for
+    English text (so one key serves both interface languages)."""
+    text = str(text).strip().casefold()
+    letters = _LEADING_VOWEL.sub(r"\2\1", _TONE_MARKS.sub("", text))
+    return letters, "".join(_TONE_MARKS.findall(text))
+
+
+def thai_sorted[T](items: Iterable[T], key: Callable[[T], str] = str) -> list[T]:
+    """``items`` sorted by the text ``key`` gives (default: ``str``, which for provinces, clusters and regions
+    is the name in the active language), in Thai dictionary order. SQL cannot do this order with the
+    databases' default collations, so lists of names are sorted here, after the query."""
+    return sorted(items, key=lambda item: thai_sort_key(key(item)))

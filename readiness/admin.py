@@ -3,7 +3,8 @@ import datetime as dt
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
+
+from provinces.admin_history import HistoryAdmin
 
 from . import services
 from .models import (
@@ -50,7 +51,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(SimpleHistoryAdmin):
+class RoundAdmin(HistoryAdmin):
     list_display = ["fiscal_year", "opens_on", "closes_on", "status"]
     list_filter = ["status"]
     inlines = [IndicatorInline]
@@ -99,7 +100,7 @@ class RoundAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(HistoryAdmin):
     list_display = ["code", "name_th", "dimension", "weight", "round"]
     list_filter = ["round", "dimension"]
     search_fields = ["code", "name_th", "name_en"]
@@ -147,7 +148,7 @@ class FrameworkChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(HistoryAdmin):
     """Read-mostly: the workflow runs through the app's pages and services, not the admin."""
 
     list_display = ["province", "round", "status", "version", "updated_at"]
@@ -170,6 +171,6 @@ class ReviewEventAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(Answer, SimpleHistoryAdmin)
-admin.site.register(Evidence, SimpleHistoryAdmin)
+admin.site.register(Answer, HistoryAdmin)
+admin.site.register(Evidence, HistoryAdmin)
 admin.site.register(ApprovalSnapshot)

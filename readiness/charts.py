@@ -17,10 +17,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .choices import DIMENSION_HEX
+from .choices import DIMENSION_HEX, DIMENSIONS
 from .scoring import rounded
-
-DIMENSIONS = ["place", "product", "people"]
 
 FONT = "Sarabun, sans-serif"
 TEXT_COLOUR = "#212529"  # Bootstrap body colour

@@ -15,6 +15,9 @@ class Dimension(BadgeChoices):
     __colours__ = {"place": "primary", "product": "success", "people": "warning"}
 
 
+# The dimensions' keys in their order, for loops over scores, columns and charts (never a list of their own).
+DIMENSIONS: tuple[str, ...] = tuple(Dimension.values)
+
 # Chart colours, shared by pages and PDFs (colour-blind-safe Okabe–Ito hues).
 DIMENSION_HEX = {"place": "#0072B2", "product": "#009E73", "people": "#D55E00"}
 

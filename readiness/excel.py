@@ -35,13 +35,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from provinces.models import Cluster
+from provinces.models import Cluster, Province
+from provinces.thai import THAI_DIGITS
 from provinces.workbooks import Cells, Unreadable, cell_text, read_workbook
 
 from . import scoring, services
 from .access import can_edit_assessment
 from .choices import AssessmentStatus, Dimension, EvidenceKind, RoundStatus
-from .forms import THAI_DIGITS
 from .models import LEVELS, Answer, Assessment, Evidence, Round
 from .selectors import KEYS, NationalRow, Rollup
 
@@ -70,16 +70,17 @@ class Column:
     width: float
     hidden: bool = False
     editable: bool = False
+    label: str = ""  # how an error report names a hidden key column (its header is for the machine)
 
 
 COLUMNS = [
-    Column("assessment", "assessment_id", 10, hidden=True),
-    Column("province", "province_code", 10, hidden=True),
-    Column("fiscal_year", "fiscal_year", 10, hidden=True),
-    Column("indicator", "indicator_code", 10, hidden=True),
-    Column("version", "answer_version", 10, hidden=True),
-    Column("original", "original", 10, hidden=True),
-    Column("signature", "signature", 10, hidden=True),
+    Column("assessment", "assessment_id", 10, hidden=True, label="คอลัมน์ซ่อน: เลขที่แบบประเมิน"),
+    Column("province", "province_code", 10, hidden=True, label="คอลัมน์ซ่อน: รหัสจังหวัด"),
+    Column("fiscal_year", "fiscal_year", 10, hidden=True, label="คอลัมน์ซ่อน: ปีงบประมาณ"),
+    Column("indicator", "indicator_code", 10, hidden=True, label="คอลัมน์ซ่อน: รหัสตัวชี้วัด"),
+    Column("version", "answer_version", 10, hidden=True, label="คอลัมน์ซ่อน: ครั้งที่บันทึกคำตอบ"),
+    Column("original", "original", 10, hidden=True, label="คอลัมน์ซ่อน: ค่าเดิมของแถว"),
+    Column("signature", "signature", 10, hidden=True, label="คอลัมน์ซ่อน: รหัสตรวจสอบแถว"),
     Column("dimension", "มิติ", 12),
     Column("code", "รหัส", 9),
     Column("name", "ตัวชี้วัด", 40),
@@ -386,7 +387,7 @@ def upload_refusal(assessment: Assessment) -> str | None:
 def _column_label(position: int) -> str:
     column = COLUMNS[position - 1] if 0 < position <= len(COLUMNS) else None
     letter = get_column_letter(position)
-    return f"{letter} ({column.header})" if column else letter
+    return f"{letter} ({column.label or column.header})" if column else letter
 
 
 def _shown(value: object) -> str:
@@ -456,6 +457,12 @@ def _meta(rows: list[tuple[int, Cells]]) -> dict[str, str]:
     return meta
 
 
+def _province_name(code: str) -> str:
+    """The province a file says it is for, by name; a code that names no province is shown as it is."""
+    province = Province.objects.filter(code=code).first() if code else None
+    return province.name if province else (code or "?")
+
+
 def _check_identity(assessment: Assessment, meta: dict[str, str], issues: list[UploadIssue]) -> bool:
     if meta.get("format") != FORMAT:
         issues.append(
@@ -481,9 +488,9 @@ def _check_identity(assessment: Assessment, meta: dict[str, str], issues: list[U
                     "%(target)s, FY %(target_year)s. Download this assessment's own template."
                 )
                 % {
-                    "province": province or "?",
+                    "province": _province_name(province),
                     "year": year or "?",
-                    "target": assessment.province.code,
+                    "target": assessment.province.name,
                     "target_year": assessment.round.fiscal_year,
                 },
             )
@@ -722,6 +729,19 @@ def assessment_upload(*, assessment: Assessment, content: bytes, filename: str, 
                 issues.append(
                     UploadIssue(
                         SHEET_FORM, row.number, label, _("This indicator has no answer in this assessment.")
+                    )
+                )
+            elif answer.version != row.version and answer.updated_by_id == by.pk:
+                # The uploader saved it on the website meanwhile (another tab, another computer).
+                issues.append(
+                    UploadIssue(
+                        SHEET_FORM,
+                        row.number,
+                        label,
+                        _(
+                            "You changed this answer on the website (perhaps in another tab) after the file was "
+                            "downloaded. Download the template again and re-enter your changes."
+                        ),
                     )
                 )
             elif answer.version != row.version:

@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from provinces.thai import THAI_DIGITS
+
 from .models import LEVELS
 
 LEVEL_CHOICES = [("", _("not answered"))] + [(str(level), str(level)) for level in LEVELS]
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 class LevelField(forms.TypedChoiceField):

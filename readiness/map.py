@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from provinces.maps import MapStyle, thailand_svg
 
+from .choices import DIMENSIONS
 from .scoring import rounded
 from .selectors import ScoreRow
 
@@ -32,7 +33,7 @@ CLUSTER_COLOURS = [
     "#1f77b4", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896", "#9467bd",
     "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#bcbd22", "#dbdb8d", "#17becf", "#9edae5",
 ]  # fmt: skip
-MEASURES = ["overall", "place", "product", "people", "cluster"]
+MEASURES = ["overall", *DIMENSIONS, "cluster"]
 
 
 @dataclass
@@ -89,10 +90,12 @@ def readiness_map(
         )
     svg = thailand_svg(styles, label=label, defs=NO_DATA_PATTERN)
     if measure == "cluster":
+        # Named as people know them; the code is for machines (and the province titles carry the name too).
+        names = {r.province.cluster.code: r.province.cluster.name for r in rows if r.province.cluster_id}
         legend = [
             LegendItem(
                 cluster_colour[c],
-                c,
+                names[c],
                 sum(1 for r in rows if r.province.cluster_id and r.province.cluster.code == c),
             )
             for c in cluster_codes

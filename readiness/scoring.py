@@ -16,9 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from .choices import Dimension
-
-DIMENSIONS = [d.value for d in Dimension]
+from .choices import DIMENSIONS
 
 
 def rounded(value: float | Decimal | None, digits: int = 1) -> Decimal | None:

@@ -17,7 +17,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from provinces.errors import WorkflowError
 from provinces.models import Cluster, Province
 from provinces.uploads import Refused, check_evidence
 
@@ -39,14 +41,6 @@ from .models import (
 )
 
 DEFAULT_FRAMEWORK = Path(__file__).resolve().parent / "data" / "default_framework.json"
-
-
-class WorkflowError(Exception):
-    """An action that is not allowed now, for this user, or with this input. The message is for the user."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 class StaleAnswer(WorkflowError):
@@ -89,7 +83,7 @@ def framework_load(*, round: Round, path: Path = DEFAULT_FRAMEWORK) -> int:
                 **rubric,
             )
         )
-    Indicator.objects.bulk_create(indicators)
+    bulk_create_with_history(indicators, Indicator)
     return len(indicators)
 
 
@@ -105,9 +99,12 @@ def round_create_next(*, previous: Round, opens_on, closes_on) -> Round:
     if closes_on < opens_on:
         raise WorkflowError(_("A round cannot close before it opens."))
     new = Round.objects.create(fiscal_year=fiscal_year, opens_on=opens_on, closes_on=closes_on)
-    Indicator.objects.bulk_create(
-        Indicator(round=new, **{name: getattr(i, name) for name in INDICATOR_COPY_FIELDS})
-        for i in previous.indicators.all()
+    bulk_create_with_history(
+        [
+            Indicator(round=new, **{name: getattr(i, name) for name in INDICATOR_COPY_FIELDS})
+            for i in previous.indicators.all()
+        ],
+        Indicator,
     )
     return new
 
@@ -166,7 +163,10 @@ def assessment_start(*, province: Province, round: Round, by: User) -> Assessmen
         raise WorkflowError(_("This round is not open."))
     probe._history_user = by
     probe.save()
-    Answer.objects.bulk_create(Answer(assessment=probe, indicator=i) for i in round.indicators.all())
+    # With their "created" history rows, so that the first save of an answer shows what it changed.
+    bulk_create_with_history(
+        [Answer(assessment=probe, indicator=i) for i in round.indicators.all()], Answer, default_user=by
+    )
     ReviewEvent.objects.create(assessment=probe, action=ReviewAction.CREATED, by=by)
     return probe
 
@@ -236,7 +236,7 @@ def assessment_copy_forward(*, assessment: Assessment, by: User) -> int:
                         added_by=by,
                     )
                 )
-        Evidence.objects.bulk_create(fresh)
+        bulk_create_with_history(fresh, Evidence, default_user=by)
         copied += 1
     ReviewEvent.objects.create(
         assessment=assessment,

@@ -18,6 +18,7 @@ from provinces.access import (
 )
 from provinces.choices import Role
 from provinces.parsing import parse_fiscal_year
+from provinces.thai import thai_sorted
 
 from . import charts, selectors, services
 from .access import (
@@ -471,6 +472,7 @@ def cluster_rollup(request: HttpRequest, code: str) -> HttpResponse:
     may_include = may_include_unapproved(request.user, cluster)
     include = asks_unapproved(request) and may_include
     rollup = selectors.cluster_rollup(cluster=cluster, round=round, include_unapproved=include)
+    rollup.rows = thai_sorted(rollup.rows, key=lambda r: r.province.name)  # by code for the API
     return render(
         request,
         "readiness/cluster_rollup.html",
@@ -542,6 +544,7 @@ def cluster_review(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("review")
     round = _chosen_round(request)
     rollup = selectors.cluster_rollup(cluster=cluster, round=round, include_unapproved=True)
+    rollup.rows = thai_sorted(rollup.rows, key=lambda r: r.province.name)
     submitted = [
         r.assessment.pk
         for r in rollup.rows

@@ -6,4 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/ruff check --quiet .
+.venv/bin/ruff format --check --quiet .
+# The shape of the code (pyproject.toml [tool.importlinter]): apps import downwards only, views stand on top.
+.venv/bin/lint-imports --no-cache --no-logo >/dev/null || { .venv/bin/lint-imports --no-cache --no-logo; exit 1; }
+# Every model change comes with its migration.
+.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null
+# Types (django-stubs) on the apps that pass so far; pyproject.toml [tool.mypy] is the config.
+.venv/bin/mypy dashboards devdata/management
 exec .venv/bin/python -m pytest "$@"

@@ -5,14 +5,15 @@ at (or delete, to reopen) the overlap decisions that secretariats and advisors r
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from simple_history.admin import SimpleHistoryAdmin
+
+from provinces.admin_history import HistoryAdmin
 
 from .access import can_edit_strategy, can_own
 from .models import BudgetEnvelope, Criterion, OverlapDecision, Project, Strategy
 
 
 @admin.register(BudgetEnvelope)
-class BudgetEnvelopeAdmin(SimpleHistoryAdmin):
+class BudgetEnvelopeAdmin(HistoryAdmin):
     list_display = ["province", "fiscal_year", "amount"]
     list_filter = ["fiscal_year", "province__cluster"]
     list_editable = ["amount"]
@@ -87,7 +88,7 @@ class ProjectInline(admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(OwnerChecked, SimpleHistoryAdmin):
+class StrategyAdmin(OwnerChecked, HistoryAdmin):
     """Read and correct strategies; the review workflow itself runs through the app's pages."""
 
     list_display = ["title_th", "province", "cluster", "fiscal_year", "status", "override_quadrant"]
@@ -99,7 +100,7 @@ class StrategyAdmin(OwnerChecked, SimpleHistoryAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(OwnerChecked, SimpleHistoryAdmin):
+class ProjectAdmin(OwnerChecked, HistoryAdmin):
     list_display = ["title_th", "strategy", "budget", "funding_source", "status", "progress"]
     list_filter = ["funding_source", "status"]
     search_fields = ["title_th", "lead_agency"]

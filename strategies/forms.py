@@ -5,9 +5,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from provinces.forms import ModelIdsField
+from provinces.forms import ModelIdsField, NameOrderedModelIdsField
 from provinces.models import Province
-from readiness.forms import THAI_DIGITS
+from provinces.thai import THAI_DIGITS
 from readiness.models import Indicator
 
 from .choices import FundingSource, PartnerSector, Pillar, ProjectStatus, WorkArea
@@ -154,7 +154,7 @@ class ProjectForm(Form):
     )  # fmt: skip
     start_fy = BuddhistYearField(label=_("start fiscal year"))
     end_fy = BuddhistYearField(label=_("end fiscal year"))
-    provinces = ModelIdsField(
+    provinces = NameOrderedModelIdsField(
         label=_("provinces where it runs or that benefit"), queryset=Province.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip

@@ -43,10 +43,11 @@ from django.utils.translation import gettext as _
 
 from provinces.access import role_of, scope_of
 from provinces.choices import Role
+from provinces.errors import WorkflowError
 from provinces.models import Cluster, Province
+from provinces.thai import THAI_DIGITS
 from provinces.workbooks import Unreadable, cell_text, read_workbook
-from readiness.choices import Dimension
-from readiness.services import WorkflowError
+from readiness.choices import DIMENSIONS, Dimension
 
 from .access import can_import, can_own
 from .choices import EffectSource, FundingSource, PartnerSector, Pillar, StrategyStatus, WorkArea
@@ -54,7 +55,6 @@ from .models import MAX_BUDGET, CriterionScore, Project, Strategy
 
 MAX_ROWS = 10_000  # per table: a plan is a few hundred rows; more is a wrong file
 EXTENSIONS = (".csv", ".xlsx")
-DIMENSIONS = ("place", "product", "people")
 FY_MIN, FY_MAX = 2550, 2700
 
 STRATEGY_COLUMNS = ("ref", "owner", "fiscal_year", "title_th", "title_en", "summary_th", "work_area",
@@ -69,7 +69,6 @@ PROJECT_REQUIRED = ("strategy_ref", "title_th", "lead_agency", "budget_thb", "fu
 PROJECTS_SHEET = "projects"
 STRATEGIES_SHEET = "strategies"
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
@@ -299,7 +298,7 @@ def parse_number(value: object) -> Decimal | None:
         return value if value.is_finite() else None
     if not isinstance(value, str):
         return None
-    text = _SPACES.sub("", value.translate(_THAI_DIGITS).replace("\x00", ""))
+    text = _SPACES.sub("", value.translate(THAI_DIGITS).replace("\x00", ""))
     if not (_PLAIN_NUMBER.match(text) or _GROUPED_NUMBER.match(text)):
         return None
     try:

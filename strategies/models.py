@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.models import Cluster, Province, localized
+from readiness.choices import DIMENSIONS
 from readiness.models import Indicator
 
 from .choices import (
@@ -222,7 +223,7 @@ class Strategy(models.Model):
 
     @property
     def dimensions(self) -> list[str]:
-        return [d for d in ("place", "product", "people") if getattr(self, f"builds_{d}")]
+        return [d for d in DIMENSIONS if getattr(self, f"builds_{d}")]
 
     @property
     def status_choice(self) -> StrategyStatus:

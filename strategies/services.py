@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from provinces.errors import WorkflowError
 from provinces.models import Cluster, Province
-from readiness.services import WorkflowError
 
 from .access import can_edit_strategy, can_own, can_review_strategies
 from .choices import (

@@ -22,7 +22,7 @@ from provinces.parsing import parse_fiscal_year
 from provinces.thai import fiscal_year as fiscal_year_of
 from readiness import charts as readiness_charts
 from readiness import selectors as readiness
-from readiness.choices import Dimension
+from readiness.choices import DIMENSIONS, Dimension
 from readiness.models import Indicator, Round
 
 from . import selectors, services
@@ -400,9 +400,9 @@ def strategy_review_queue(request: HttpRequest) -> HttpResponse:
 
 def _project_provinces(strategy):
     if strategy.cluster_id:
-        return Province.objects.filter(cluster_id=strategy.cluster_id).order_by("code")
+        return Province.objects.filter(cluster_id=strategy.cluster_id)
     return (
-        Province.objects.filter(cluster_id=strategy.province.cluster_id).order_by("code")
+        Province.objects.filter(cluster_id=strategy.province.cluster_id)
         if strategy.province.cluster_id
         else Province.objects.filter(pk=strategy.province_id)
     )
@@ -529,8 +529,8 @@ def _official_readiness(provinces) -> dict:
     if round is None:
         return {}
     rows = readiness.score_rows(list(provinces), round)
-    spreads = {k: readiness.spread(rows, k) for k in ("place", "product", "people")}
-    before = {k: readiness.spread(rows, k, previous=True) for k in ("place", "product", "people")}
+    spreads = {k: readiness.spread(rows, k) for k in DIMENSIONS}
+    before = {k: readiness.spread(rows, k, previous=True) for k in DIMENSIONS}
     return {
         "values": {k: s.mean for k, s in spreads.items()},
         "previous": {k: s.mean for k, s in before.items()},

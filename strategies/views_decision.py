@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from provinces.access import get_cluster_for_user, is_nationwide, require
+from provinces.errors import WorkflowError
 from provinces.parsing import parse_fiscal_year
 from readiness.choices import Dimension
-from readiness.services import WorkflowError
 
 from .decision import selectors, services
 from .decision.forms import OverlapDecisionForm

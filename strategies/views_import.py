@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from provinces.access import role_of
 from provinces.choices import Role
+from provinces.errors import WorkflowError
 from readiness.choices import Dimension
-from readiness.services import WorkflowError
 
 from . import importing
 from .access import can_import

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.run import pages
-from provinces import national_data
+from devdata import national_data
 from readiness.choices import AssessmentStatus
 from readiness.models import Answer, Assessment, Evidence, Round
 from readiness.selectors import live_scores

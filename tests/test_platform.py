@@ -172,8 +172,8 @@ def test_it_has_every_ui_string_of_the_code_in_the_thai_catalogue(tmp_path):
 def test_it_loads_three_demo_rounds_with_every_province_in_various_states(reference):
     from django.contrib.auth.models import User
 
-    from provinces.demo import demo_users_load
-    from readiness.demo import demo_readiness_load
+    from devdata.demo_readiness import demo_readiness_load
+    from devdata.demo_users import demo_users_load
     from readiness.models import Assessment, Round
 
     demo_users_load()

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "readiness",
     "strategies",
     "briefings",
+    "dashboards",
+    "devdata",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,8 @@
 
 import random
 
+from readiness.choices import DIMENSIONS
+
 from .overlaps import Doc
 
 CLUSTERS = [
@@ -51,7 +53,7 @@ def synthetic_docs(n: int, *, seed: int = 2570, fiscal_years: tuple[int, ...] = 
                 summary=summary,
                 pillar=rng.choice(["economic", "socio_cultural", "political_security"]),
                 work_area=rng.choice(["development", "public_service", "law_enforcement"]),
-                dimensions=frozenset(rng.sample(["place", "product", "people"], rng.randint(0, 2))),
+                dimensions=frozenset(rng.sample(DIMENSIONS, rng.randint(0, 2))),
             )
         )
     return docs

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from statistics import mean
 
+from readiness.choices import DIMENSIONS
+
 DEFAULT_THRESHOLD = 50.0
-DIMENSIONS = ("place", "product", "people")
 
 
 class Coverage(StrEnum):

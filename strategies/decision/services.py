@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from provinces.access import role_of, scope_of
 from provinces.choices import Role
+from provinces.errors import WorkflowError
 from provinces.models import Cluster
-from readiness.services import WorkflowError
 from strategies.choices import ReviewKind
 from strategies.models import OverlapDecision, OverlapVerdict, Strategy, StrategyReview
 

@@ -25,10 +25,10 @@ def load_demo_world() -> DemoWorld:
     from django.utils import timezone, translation
 
     from briefings.models import Briefing
-    from provinces.demo import demo_users_load
-    from readiness.demo import demo_readiness_load
-    from strategies.decision.demo import demo_decision_load
-    from strategies.demo import demo_strategies_load
+    from devdata.demo_decision import demo_decision_load
+    from devdata.demo_readiness import demo_readiness_load
+    from devdata.demo_strategies import demo_strategies_load
+    from devdata.demo_users import demo_users_load
     from strategies.models import Strategy
 
     with translation.override("th"):

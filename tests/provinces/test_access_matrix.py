@@ -156,6 +156,7 @@ EXPECTED = {
     ("briefing_retry", ("{nup1_b}",)): POST_ONLY,
     # --- JSON API (issue 8; tests/api): the session client stands for a token (both authenticate the same
     # user). Anonymous: 401 (no redirect: "WWW-Authenticate: Token"); the docs page, for people, goes to login.
+    ("api:root", ()): API_OK,  # the index of the endpoints
     ("api:province-list", ()): API_OK,
     ("api:province-detail", ("TH-50",)): row(401, 200, 404, 200, 404, 200, 200),
     ("api:province-detail", ("TH-41",)): row(401, 404, 404, 404, 200, 200, 200),

@@ -190,13 +190,15 @@ def test_it_never_loses_a_save_when_two_planners_save_the_same_assessment_at_onc
         assert [s.version for s in landed] == list(range(1, len(landed) + 1))
         assert all(s.version == s.sent_version + 1 for s in landed)
         # Every save reported as saved is in the history with its own value and version, in order, and the
-        # history holds nothing else: no silent overwrite, no phantom write.
+        # history holds nothing else: no silent overwrite, no phantom write. (The answer's blank creation,
+        # recorded when the assessment was started, comes first.)
         history = list(
             Answer.history.filter(id=answer_pk)
             .order_by("history_date", "history_id")
-            .values_list("version", "level", "justification")
+            .values_list("history_type", "version", "level", "justification")
         )
-        assert history == [(s.version, s.level, s.text) for s in landed]
+        assert history[0] == ("+", 0, None, "")
+        assert history[1:] == [("~", s.version, s.level, s.text) for s in landed]
         # What stays is the last save that was reported as saved.
         final = Answer.objects.get(pk=answer_pk)
         last = landed[-1]

@@ -330,7 +330,7 @@ def test_it_benchmarks_without_the_database(capsys):
 
 
 def test_it_loads_demo_envelopes_idempotently(reference):
-    from strategies.decision.demo import demo_envelopes_load
+    from devdata.demo_decision import demo_envelopes_load
 
     assert demo_envelopes_load() == 77 * 2
     BudgetEnvelope.objects.filter(province__code="TH-50", fiscal_year=2570).update(amount=1)

@@ -342,8 +342,8 @@ def test_it_names_people_in_the_reply_picker(client_for, planner, advisor, make_
 
 
 def test_it_keeps_the_demo_strategies_and_projects_valid_for_the_forms(planner, secretariat, advisor):
+    from devdata.demo_strategies import demo_strategies_load
     from strategies import services
-    from strategies.demo import demo_strategies_load
     from strategies.forms import ProjectForm, StrategyForm
 
     assert demo_strategies_load(planner=planner, secretariat=secretariat, advisor=advisor)

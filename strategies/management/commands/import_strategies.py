@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from readiness.services import WorkflowError
+from provinces.errors import WorkflowError
 from strategies.importing import ImportFailed, ImportFile, strategies_import
 
 

@@ -1,4 +1,4 @@
-"""Generate national-scale synthetic data for the benchmark (provinces/national_data.py says what and how).
+"""Generate national-scale synthetic data for the benchmark (devdata/national_data.py says what and how).
 
     python manage.py generate_national_data --seed 1              # 5 rounds, 2,000 strategies, 8,000 projects
     python manage.py generate_national_data --seed 1 --scale 10   # ten times the rounds, strategies, projects
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from provinces import national_data
+from devdata import national_data
 
 
 class Command(BaseCommand):

@@ -3,10 +3,10 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from provinces.demo import demo_users_load
-from readiness.demo import demo_readiness_load
-from strategies.decision.demo import demo_decision_load
-from strategies.demo import demo_strategies_load
+from devdata.demo_decision import demo_decision_load
+from devdata.demo_readiness import demo_readiness_load
+from devdata.demo_strategies import demo_strategies_load
+from devdata.demo_users import demo_users_load
 
 
 class Command(BaseCommand):

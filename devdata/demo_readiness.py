@@ -8,10 +8,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from provinces.models import Province
-
-from . import services
-from .choices import AssessmentStatus, ReviewAction, RoundStatus
-from .models import Answer, Assessment, Evidence, ReviewComment, ReviewEvent, Round
+from readiness import services
+from readiness.choices import AssessmentStatus, ReviewAction, RoundStatus
+from readiness.models import Answer, Assessment, Evidence, ReviewComment, ReviewEvent, Round
 
 ROUNDS = [
     (2568, dt.date(2024, 11, 1), dt.date(2025, 1, 31), RoundStatus.CLOSED),

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from provinces.models import Cluster, Province
-
-from .choices import ReviewKind, StrategyStatus
-from .models import Criterion, CriterionScore, Project, Strategy, StrategyReview
-from .services import active_criteria, effect_from_scores
+from strategies.choices import ReviewKind, StrategyStatus
+from strategies.models import Criterion, CriterionScore, Project, Strategy, StrategyReview
+from strategies.services import active_criteria, effect_from_scores
 
 # owner, ref, title, summary, work area, pillar, dimensions, scores A1 A2 A3 N1 N2 N3, status, projects
 # project: title, lead agency, partners, budget (baht), funding, provinces (empty = owner's)

@@ -40,9 +40,13 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import translation
 
+from devdata.demo_decision import envelope_for
+from devdata.demo_readiness import JUSTIFICATIONS
+from provinces.choices import Role
+from provinces.models import Cluster, Province, UserScope
+from provinces.services import reference_data_load
 from readiness import scoring
-from readiness.choices import AssessmentStatus, ReviewAction, RoundStatus
-from readiness.demo import JUSTIFICATIONS
+from readiness.choices import DIMENSIONS, AssessmentStatus, ReviewAction, RoundStatus
 from readiness.models import (
     LEVELS,
     Answer,
@@ -66,7 +70,6 @@ from strategies.choices import (
     WorkArea,
 )
 from strategies.decision.benchmark import CLAUSES, SUBJECTS, VERBS
-from strategies.decision.demo import envelope_for
 from strategies.matrix import LETTERS
 from strategies.models import (
     BudgetEnvelope,
@@ -78,10 +81,6 @@ from strategies.models import (
     StrategyReview,
 )
 from strategies.services import effect_from_scores
-
-from .choices import Role
-from .models import Cluster, Province, UserScope
-from .services import reference_data_load
 
 BATCH = 2000
 LATEST_YEAR = 2570  # the open round at national scale (the Thai fiscal year of late 2026)
@@ -735,7 +734,7 @@ def _strategy_year(
         quadrant = rng.choices(LETTERS, weights=[QUADRANT_WEIGHTS[q] for q in LETTERS])[0]
         values = _scores(rng, criteria, quadrant)
         status = rng.choices([s for s, _w in statuses], weights=[w for _s, w in statuses])[0]
-        dims = rng.sample(["place", "product", "people"], rng.randint(1, 2))
+        dims = rng.sample(DIMENSIONS, rng.randint(1, 2))
         by = cast.planners[owner.province.code] if owner.province else cast.secretariats[owner.cluster.code]
         created = _at(oct1, rng.uniform(0, 60))
         s = Strategy(

@@ -1,13 +1,31 @@
-"""The national map and the dashboards: the advisor's whole-country view, the secretariat's cluster view.
+"""The landing pages and the dashboards: each role's home, the province page (a planner's home), the national
+map, the advisor's whole-country view and the secretariat's cluster view.
 
-They compose the readiness and strategies selectors; each page's query count is fixed."""
+They compose the selectors of every app below them, which is why they live in an app of their own above
+those apps; each page's query count is fixed."""
 
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from provinces import selectors as provinces
+from provinces.access import (
+    get_cluster_for_user,
+    get_province_for_user,
+    is_nationwide,
+    role_of,
+    scope_of,
+    visible_provinces,
+)
+from provinces.choices import Role
+from provinces.maps import MAP_ATTRIBUTION, MapStyle, thailand_svg
+from provinces.models import Province
+from provinces.parsing import parse_fiscal_year
+from readiness import charts
 from readiness import selectors as readiness
+from readiness.access import may_include_unapproved
 from readiness.choices import AssessmentStatus, Dimension
 from readiness.map import MEASURES, readiness_map
 from readiness.models import Assessment
@@ -19,13 +37,77 @@ from strategies.decision import selectors as decision
 from strategies.matrix import QUADRANTS
 from strategies.selectors import StrategyFilters, quadrant_counts, strategies_for
 
-from .access import get_cluster_for_user, is_nationwide, visible_provinces
-from .maps import MAP_ATTRIBUTION
-from .models import Province
-from .parsing import parse_fiscal_year
+
+class SignedInRequest(HttpRequest):
+    """What these views get: LoginRequiredMiddleware lets only signed-in users through (for the type checker)."""
+
+    user: User
 
 
-def _map_context(request: HttpRequest, round) -> dict:
+@require_GET
+def home(request: SignedInRequest) -> HttpResponse:
+    """Each role lands where its work is: a planner on their province, a secretariat on its cluster."""
+    role = role_of(request.user)
+    scope = scope_of(request.user)
+    if role == Role.PLANNER and scope and scope.province:
+        return redirect("province_detail", code=scope.province.code)
+    if role == Role.SECRETARIAT and scope and scope.cluster:
+        return redirect("cluster_dashboard", code=scope.cluster.code)
+    if role in (Role.ADVISOR, Role.ADMIN):
+        return redirect("national_dashboard")
+    return render(request, "provinces/no_scope.html")
+
+
+def _locator_map(province, members):
+    styles = {m.code: MapStyle(fill="#9ec5fe", title=m.name) for m in members}
+    styles[province.code] = MapStyle(fill="#0d6efd", title=province.name, css_class="current")
+    return thailand_svg(styles, label=_("Location of %(name)s") % {"name": province.name}, width="100%")
+
+
+def _readiness_summary(province, user) -> dict:
+    """The province page is the planner's home: what is due, the latest scores, the last changes."""
+    round = readiness.current_round()
+    if round is None:
+        return {}
+    # Its unapproved figures too, labelled so: everyone who may open the province page may see them.
+    include = may_include_unapproved(user, province)
+    row = readiness.score_rows([province], round, include_unapproved=include)[0]
+    return {
+        "readiness_round": round,
+        "readiness_row": row,
+        "readiness_chart": charts.dimension_bars(
+            row.values,
+            row.previous,
+            labels={d.value: str(d.label) for d in Dimension},
+            title=_("Readiness of %(province)s, FY %(year)s")
+            % {"province": province.name, "year": round.fiscal_year},
+            previous_label=_("last round"),
+            no_data_label=_("no answer yet"),
+        ),
+        "due_items": readiness.due_items(province=province),
+        "recent_changes": readiness.recent_changes(province=province),
+    }
+
+
+@require_GET
+def province_detail(request: SignedInRequest, code: str) -> HttpResponse:
+    province = get_province_for_user(request.user, code)
+    detail = provinces.province_detail(province=province)
+    return render(
+        request,
+        "provinces/province_detail.html",
+        {
+            "province": province,
+            "tab": "overview",
+            "locator_map": _locator_map(province, detail["cluster_members"]),
+            "map_attribution": MAP_ATTRIBUTION,
+            **detail,
+            **_readiness_summary(province, request.user),
+        },
+    )
+
+
+def _map_context(request: SignedInRequest, round) -> dict:
     measure = request.GET.get("by", "overall")
     if measure not in MEASURES:
         measure = "overall"
@@ -54,7 +136,7 @@ def _map_context(request: HttpRequest, round) -> dict:
 
 
 @require_GET
-def national_map(request: HttpRequest) -> HttpResponse:
+def national_map(request: SignedInRequest) -> HttpResponse:
     """Everyone may see the approved national picture; links open only the provinces in the user's scope."""
     round = readiness.current_round()
     if round is None:
@@ -70,7 +152,7 @@ def national_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def national_dashboard(request: HttpRequest) -> HttpResponse:
+def national_dashboard(request: SignedInRequest) -> HttpResponse:
     if not is_nationwide(request.user):
         raise Http404("dashboard")
     round = readiness.current_round()
@@ -102,7 +184,7 @@ def national_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def cluster_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+def cluster_dashboard(request: SignedInRequest, code: str) -> HttpResponse:
     cluster = get_cluster_for_user(request.user, code)
     round = readiness.current_round()
     if round is None:

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from .choices import Role
-from .models import Cluster, Province, UserScope
+from provinces.choices import Role
+from provinces.models import Cluster, Province, UserScope
 
 # username → (role, province code, cluster code, first name, last name)
 DEMO_USERS = {

@@ -2,7 +2,7 @@
 strategies that near-duplicate the base demo's (the kind of siloed work the finder is for), one with a
 project too big for its province and still on the provincial budget, and some indicator claims.
 
-Call after ``strategies.demo.demo_strategies_load``; both functions are idempotent and never overwrite what
+Call after ``devdata.demo_strategies.demo_strategies_load``; both functions are idempotent and never overwrite what
 an administrator changed (existing envelopes and strategies are left alone).
 """
 
