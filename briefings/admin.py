@@ -3,11 +3,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from provinces.admin_dates import BEDatesAdmin
+
 from .models import Briefing
 
 
 @admin.register(Briefing)
-class BriefingAdmin(admin.ModelAdmin):
+class BriefingAdmin(BEDatesAdmin):
     """Jobs are made by the request form and the workers; administrators watch them and may delete them.
     The file is linked through the download view (access-checked), never through a media URL."""
 
@@ -15,7 +17,7 @@ class BriefingAdmin(admin.ModelAdmin):
                     "render_seconds", "pages"]  # fmt: skip
     list_filter = ["status", "kind", "language", "fiscal_year", "includes_unapproved"]
     search_fields = ["subject", "requested_by__username"]
-    date_hierarchy = "queued_at"
+    # No date_hierarchy: its drill-down links show Gregorian years; the fiscal-year filter does that job.
     exclude = ["file"]
     readonly_fields = [f.name for f in Briefing._meta.fields if f.name != "file"] + ["download"]
 

@@ -521,6 +521,7 @@ def decision_section(data: BriefingData) -> Section | None:
             "flagged": flagged,
             "units": units,
             "threshold": decision.gap_threshold(),
+            "basis": page,  # what the gaps rest on: N of M members approved, those not yet known
             "labels": dimension_labels(),
             "hidden": data.hidden_strategies,
         },

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
+from .admin_dates import BEDatesAdmin
 from .admin_history import HistoryAdmin
 from .models import Cluster, Country, Province, Region, UserScope
 
@@ -52,7 +53,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class ScopedUserAdmin(UserAdmin):
+class ScopedUserAdmin(BEDatesAdmin, UserAdmin):
     """Users with their role and unit; the scope's named constraint rejects impossible combinations."""
 
     inlines = [UserScopeInline]

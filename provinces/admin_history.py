@@ -1,6 +1,7 @@
 """The admin's history pages in the reader's language: field and choice labels instead of stored codes, "–" for
 an empty value (never "None" or "pk=None"), yes/no for booleans. Dates are Buddhist Era in Bangkok time (the
-template templates/simple_history/object_history_list.html)."""
+template templates/simple_history/object_history_list.html); so are the change lists' and read-only dates
+(BEDatesAdmin)."""
 
 from typing import Any
 
@@ -9,6 +10,8 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from .admin_dates import BEDatesAdmin
 
 
 class ReadableHistoryHelper(HistoricalRecordContextHelper):
@@ -26,6 +29,6 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(BEDatesAdmin, SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistoryHelper(self.model, historical_record)

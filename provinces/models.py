@@ -76,7 +76,8 @@ class Country(BilingualName):
 
 class Cluster(BilingualName):
     """A provincial cluster (กลุ่มจังหวัด): provinces that plan and budget together under the 2008 Royal Decree.
-    The lead (operations-centre) province is editable data with a stated confidence, not a constant."""
+    The lead (operations-centre) province is editable data with a stated confidence, not a constant; the
+    confidence is for the administrators who keep the reference data (shown in the admin only)."""
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     lead_province = models.ForeignKey(
@@ -112,10 +113,6 @@ class Cluster(BilingualName):
 
         if self.lead_province_id and self.pk and self.lead_province.cluster_id != self.pk:
             raise ValidationError({"lead_province": _("The lead province must be a member of the cluster.")})
-
-    @property
-    def lead_confidence_choice(self) -> LeadConfidence:
-        return LeadConfidence(self.lead_confidence)
 
 
 class Province(BilingualName):

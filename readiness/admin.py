@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from provinces.admin_dates import BEDatesAdmin
 from provinces.admin_history import HistoryAdmin
 
 from . import services
@@ -132,7 +133,7 @@ class IndicatorAdmin(HistoryAdmin):
 
 
 @admin.register(FrameworkChange)
-class FrameworkChangeAdmin(admin.ModelAdmin):
+class FrameworkChangeAdmin(BEDatesAdmin):
     """The record of weight and rubric changes in open rounds: written by the indicator pages, read here."""
 
     list_display = ["round", "indicator", "changed_by", "changed_at"]
@@ -162,7 +163,7 @@ class AssessmentAdmin(HistoryAdmin):
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(admin.ModelAdmin):
+class ReviewEventAdmin(BEDatesAdmin):
     list_display = ["assessment", "action", "by", "at"]
     list_filter = ["action"]
     list_select_related = ["assessment__province", "assessment__round", "by"]
@@ -173,4 +174,4 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
 admin.site.register(Answer, HistoryAdmin)
 admin.site.register(Evidence, HistoryAdmin)
-admin.site.register(ApprovalSnapshot)
+admin.site.register(ApprovalSnapshot, BEDatesAdmin)

@@ -6,6 +6,7 @@ at (or delete, to reopen) the overlap decisions that secretariats and advisors r
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
+from provinces.admin_dates import BEDatesAdmin
 from provinces.admin_history import HistoryAdmin
 
 from .access import can_edit_strategy, can_own
@@ -22,7 +23,7 @@ class BudgetEnvelopeAdmin(HistoryAdmin):
 
 
 @admin.register(OverlapDecision)
-class OverlapDecisionAdmin(admin.ModelAdmin):
+class OverlapDecisionAdmin(BEDatesAdmin):
     list_display = ["strategy_a", "strategy_b", "decision", "merged_into", "by", "at"]
     list_filter = ["decision", "strategy_a__fiscal_year"]
     raw_id_fields = ["strategy_a", "strategy_b", "merged_into", "by"]
@@ -91,7 +92,8 @@ class ProjectInline(admin.TabularInline):
 class StrategyAdmin(OwnerChecked, HistoryAdmin):
     """Read and correct strategies; the review workflow itself runs through the app's pages."""
 
-    list_display = ["title_th", "province", "cluster", "fiscal_year", "status", "override_quadrant"]
+    list_display = ["title_th", "province", "cluster", "fiscal_year", "status", "override_quadrant",
+                    "updated_at"]  # fmt: skip
     list_filter = ["fiscal_year", "status", "pillar", "work_area", "cluster"]
     search_fields = ["title_th", "title_en", "external_ref"]
     list_select_related = ["province", "cluster"]

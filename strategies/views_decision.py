@@ -121,6 +121,9 @@ def decision_national(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "fiscal_year": fiscal_year,
             "fiscal_years": _years(fiscal_year),
-            "totals": {key: sum(getattr(r, key) for r in rows) for key, _label in columns[1:]},
+            "totals": {
+                key: sum(getattr(r, key) for r in rows)
+                for key in [*(key for key, _label in columns[1:]), "approved_count", "member_count"]
+            },
         },
     )

@@ -12,6 +12,9 @@ Who can close a gap: for a province, its own strategies and its cluster's; for t
 The reverse: a strategy that builds nothing weak in its scope — no weak dimension, no dimension holding a
 weak indicator, no weak indicator — is listed as possibly misdirected; one that claims no dimension at all
 is listed too. Where nothing is approved yet, nothing is judged.
+
+Every count rests on the members with approved figures only: the report says how many of how many (its
+basis), and a member without them is "not yet known", never free of gaps.
 """
 
 from dataclasses import dataclass, field
@@ -100,6 +103,20 @@ class GapReport:
     @property
     def total(self) -> int:
         return len(self.cluster.gaps) + sum(len(p.gaps) for p in self.provinces)
+
+    @property
+    def approved_count(self) -> int:
+        """Members with approved figures: the N of "computed from N of M"."""
+        return sum(1 for p in self.provinces if p.has_data)
+
+    @property
+    def member_count(self) -> int:
+        return len(self.provinces)
+
+    @property
+    def not_known(self) -> list[str]:
+        """Members without approved figures, in member order: their gaps are not yet known."""
+        return [p.unit for p in self.provinces if not p.has_data]
 
 
 def points(level: int | None) -> float | None:

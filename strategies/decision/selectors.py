@@ -351,6 +351,7 @@ class ClusterDecision:
     misdirected: list[StrategyRef] = field(default_factory=list)
     no_claims: list[StrategyRef] = field(default_factory=list)
     strategy_count: int = 0
+    envelopes_known: int = 0  # members with a budget envelope up to this fiscal year
 
     @property
     def needs_integrated_funding(self) -> int:
@@ -364,6 +365,19 @@ class ClusterDecision:
     def uncovered(self) -> int:
         units = [self.cluster_gaps, *self.province_gaps] if self.cluster_gaps else self.province_gaps
         return sum(u.uncovered for u in units)
+
+    # The basis of the gap counts: members with approved figures (N of M) and those not yet known.
+    @property
+    def approved_count(self) -> int:
+        return sum(1 for u in self.province_gaps if u.has_data)
+
+    @property
+    def member_count(self) -> int:
+        return len(self.province_gaps)
+
+    @property
+    def not_known(self) -> list[str]:
+        return [u.name for u in self.province_gaps if not u.has_data]
 
 
 def _decisions(refs: dict[int, StrategyRef], fiscal_year: int, cluster: Cluster):
@@ -438,6 +452,13 @@ def cluster_decision(
         .order_by("-budget", "pk")
     )
     flags = project_flags(projects)
+    # Without an envelope a province's projects are held to the absolute limit only: say for how many.
+    page.envelopes_known = (
+        BudgetEnvelope.objects.filter(province__in=[m.pk for m in members], fiscal_year__lte=fiscal_year)
+        .values("province_id")
+        .distinct()
+        .count()
+    )
     page.flagged = [
         FlagView(project=p, strategy=refs[p.strategy_id], flag=flags[p.pk])
         for p in projects
@@ -473,6 +494,9 @@ class NationalRow:
     needs_integrated_funding: int
     uncovered: int
     misdirected: int
+    approved_count: int = 0  # members with approved figures: the basis of ``uncovered`` …
+    member_count: int = 0  # … out of this many
+    not_known: list[str] = field(default_factory=list)  # names of the members without them
 
 
 SORT_KEYS = (
@@ -512,10 +536,14 @@ def national_summary(*, fiscal_year: int, sort: str = "cluster") -> list[Nationa
     readiness, indicators = official_readiness(round)
     infos = [gaps.IndicatorInfo(i.code, i.dimension, i.name) for i in indicators]
     members: dict[int, list[str]] = defaultdict(list)
-    for code, cluster_id in (
-        Province.objects.filter(cluster__isnull=False).order_by("code").values_list("code", "cluster_id")
+    names: dict[str, str] = {}
+    for p in (
+        Province.objects.filter(cluster__isnull=False)
+        .order_by("code")
+        .only("code", "name_th", "name_en", "cluster_id")
     ):
-        members[cluster_id].append(code)
+        members[p.cluster_id].append(p.code)
+        names[p.code] = p.name
     rows = []
     for c in clusters:
         mine = [g for g in groups if g.cluster == c.code]
@@ -538,6 +566,9 @@ def national_summary(*, fiscal_year: int, sort: str = "cluster") -> list[Nationa
                 needs_integrated_funding=sum(1 for f in flagged if f.needs_integrated_funding),
                 uncovered=report.uncovered,
                 misdirected=len(report.misdirected) + len(report.no_claims),
+                approved_count=report.approved_count,
+                member_count=report.member_count,
+                not_known=[names[code] for code in report.not_known],
             )
         )
     key = sort.lstrip("-")
