@@ -34,6 +34,23 @@ FOLDS = 5
 SEED = 2570
 
 
+def doc_from_row(row: Sequence, ref: str = "") -> Doc:
+    """A strategy of a labelled set from its row: id, fiscal year, cluster, owner, group or topic, pillar,
+    work area, dimensions ("a;b"), title, summary, …."""
+    return Doc(
+        id=row[0],
+        fiscal_year=row[1],
+        cluster=row[2],
+        owner=row[3],
+        pillar=row[5],
+        work_area=row[6],
+        dimensions=frozenset(d for d in row[7].split(";") if d),
+        title=row[8],
+        summary=row[9],
+        ref=ref,
+    )
+
+
 @dataclass(frozen=True)
 class LabelledSet:
     name: str
@@ -55,19 +72,7 @@ class LabelledSet:
         A label holds only within one cluster and fiscal year, so those are part of the group."""
         docs, labels = [], {}
         for row in rows:
-            docs.append(
-                Doc(
-                    id=row[0],
-                    fiscal_year=row[1],
-                    cluster=row[2],
-                    owner=row[3],
-                    pillar=row[5],
-                    work_area=row[6],
-                    dimensions=frozenset(d for d in row[7].split(";") if d),
-                    title=row[8],
-                    summary=row[9],
-                )
-            )
+            docs.append(doc_from_row(row))
             if row[4]:
                 labels[row[0]] = f"{row[4]}@{row[2]}/{row[1]}"
         return cls(name=name, docs=tuple(docs), labels=labels)

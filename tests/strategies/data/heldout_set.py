@@ -28,6 +28,7 @@ The last column notes what makes a row hard:
   strategies, ``decoy-copy`` a near-copy of a strategy of another cluster.
 """
 
+from strategies.decision.evaluation import doc_from_row
 from strategies.decision.overlaps import Doc
 
 P, E, S = "political_security", "economic", "socio_cultural"
@@ -686,21 +687,7 @@ ROWS = [
 
 def docs(rows=None) -> list[Doc]:
     rows = ROWS if rows is None else rows
-    return [
-        Doc(
-            id=row[0],
-            fiscal_year=row[1],
-            cluster=row[2],
-            owner=row[3],
-            pillar=row[5],
-            work_area=row[6],
-            dimensions=frozenset(d for d in row[7].split(";") if d),
-            title=row[8],
-            summary=row[9],
-            ref=f"H{row[0]}",
-        )  # fmt: skip
-        for row in rows
-    ]
+    return [doc_from_row(row, ref=f"H{row[0]}") for row in rows]
 
 
 def labels() -> dict[int, str]:

@@ -17,6 +17,7 @@ shown so that it can merge them. Everything else is a non-overlap, including the
 * bad input: an English-only title, a one-word title with no summary.
 """
 
+from strategies.decision.evaluation import doc_from_row
 from strategies.decision.overlaps import Doc
 
 P, E, S = "political_security", "economic", "socio_cultural"
@@ -284,21 +285,7 @@ HELDOUT_ROWS = [
 
 def docs(rows=None) -> list[Doc]:
     rows = ROWS if rows is None else rows
-    return [
-        Doc(
-            id=row[0],
-            fiscal_year=row[1],
-            cluster=row[2],
-            owner=row[3],
-            pillar=row[5],
-            work_area=row[6],
-            dimensions=frozenset(d for d in row[7].split(";") if d),
-            title=row[8],
-            summary=row[9],
-            ref=f"L{row[0]:03d}",
-        )  # fmt: skip
-        for row in rows
-    ]
+    return [doc_from_row(row, ref=f"L{row[0]:03d}") for row in rows]
 
 
 def topics() -> dict[int, str]:
