@@ -27,7 +27,6 @@ Refuses to run over existing readiness or strategy data; ``reset()`` (``--reset`
 import copy
 import datetime as dt
 import hashlib
-import json
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,7 +47,6 @@ from provinces.services import reference_data_load
 from readiness import scoring
 from readiness.choices import DIMENSIONS, AssessmentStatus, ReviewAction, RoundStatus
 from readiness.models import (
-    LEVELS,
     Answer,
     ApprovalSnapshot,
     Assessment,
@@ -58,7 +56,7 @@ from readiness.models import (
     ReviewEvent,
     Round,
 )
-from readiness.services import DEFAULT_FRAMEWORK, INDICATOR_COPY_FIELDS
+from readiness.services import INDICATOR_COPY_FIELDS, framework_indicators
 from strategies.choices import (
     Axis,
     FundingSource,
@@ -272,27 +270,7 @@ INDICATOR_COMMENTS = [
 def _rounds(plan: Plan, report: Report) -> list[Round]:
     """The rounds with the default framework, the latest open and the others closed. The framework is
     copied from round to round as ``round_create_next`` does."""
-    template = []
-    for position, item in enumerate(json.loads(DEFAULT_FRAMEWORK.read_text(encoding="utf-8")), start=1):
-        template.append(
-            Indicator(
-                position=position,
-                dimension=item["dimension"],
-                code=item["code"],
-                name_th=item["name_th"],
-                name_en=item["name_en"],
-                guidance_th=item["guidance_th"],
-                guidance_en=item["guidance_en"],
-                target_note_th=item["target_note_th"],
-                target_note_en=item["target_note_en"],
-                weight=Decimal(str(item["weight"])),
-                **{
-                    f"rubric_{level}_{lang}": item["rubric"][str(level)][lang]
-                    for level in LEVELS
-                    for lang in ("th", "en")
-                },
-            )
-        )
+    template = framework_indicators()
     years = plan.years
     rounds = Round.objects.bulk_create(
         Round(

@@ -8,6 +8,7 @@ import json
 import mimetypes
 import re
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -54,35 +55,39 @@ class StaleAnswer(WorkflowError):
 # --- rounds and the framework -------------------------------------------------------------------
 
 
+def framework_indicators(path: Path = DEFAULT_FRAMEWORK) -> list[Indicator]:
+    """The indicators of a framework file (unsaved, without a round), in the file's order."""
+    items = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        Indicator(
+            position=position,
+            dimension=item["dimension"],
+            code=item["code"],
+            name_th=item["name_th"],
+            name_en=item["name_en"],
+            guidance_th=item["guidance_th"],
+            guidance_en=item["guidance_en"],
+            target_note_th=item["target_note_th"],
+            target_note_en=item["target_note_en"],
+            weight=Decimal(str(item["weight"])),
+            **{
+                f"rubric_{level}_{lang}": item["rubric"][str(level)][lang]
+                for level in LEVELS
+                for lang in ("th", "en")
+            },
+        )
+        for position, item in enumerate(items, start=1)
+    ]
+
+
 @transaction.atomic
 def framework_load(*, round: Round, path: Path = DEFAULT_FRAMEWORK) -> int:
     """Give a round the default framework (about 30 indicators) if it has none. Returns how many were added."""
     if round.indicators.exists():
         return 0
-    items = json.loads(path.read_text(encoding="utf-8"))
-    indicators = []
-    for position, item in enumerate(items, start=1):
-        rubric = {
-            f"rubric_{level}_{lang}": item["rubric"][str(level)][lang]
-            for level in LEVELS
-            for lang in ("th", "en")
-        }
-        indicators.append(
-            Indicator(
-                round=round,
-                position=position,
-                dimension=item["dimension"],
-                code=item["code"],
-                name_th=item["name_th"],
-                name_en=item["name_en"],
-                guidance_th=item["guidance_th"],
-                guidance_en=item["guidance_en"],
-                target_note_th=item["target_note_th"],
-                target_note_en=item["target_note_en"],
-                weight=item["weight"],
-                **rubric,
-            )
-        )
+    indicators = framework_indicators(path)
+    for indicator in indicators:
+        indicator.round = round
     bulk_create_with_history(indicators, Indicator)
     return len(indicators)
 
