@@ -43,6 +43,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -238,7 +239,18 @@ def pages(fy: int) -> list[tuple[str, str]]:
         ("national matrix", f"/strategies/matrix/?fy={fy}"),
         ("decision support (cluster tab)", f"/strategies/decision/clusters/N-UP1/?fy={fy}"),
         ("decision support (national)", f"/strategies/decision/?fy={fy}"),
+        ("strategy list", "/strategies/"),
+        ("strategy list (Thai title order)", "/strategies/?sort=title"),
+        ("assessment review queue", "/readiness/review/"),
+        ("strategy review queue", "/strategies/review/"),
+        # Search for a common Thai word (in thousands of generated strategies, projects and comments): the
+        # overview of every kind, and one kind's second page.
+        ("search", "/search/?q=" + quote("ท่องเที่ยว")),
+        ("search (strategies, page 2)", "/search/?q=" + quote("ท่องเที่ยว") + "&type=strategy&page=2"),
         ("map", "/map/"),
+        # The inbox (every page also draws the bell with its unread count: one query).
+        ("notifications inbox", "/notifications/"),
+        ("notifications inbox (unread)", "/notifications/?unread=1"),
         ("national dashboard", "/dashboard/"),
         ("cluster dashboard", "/dashboard/clusters/N-UP1/"),
         ("API provinces", "/api/provinces/"),

@@ -1,11 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from provinces.admin_dates import BEDatesAdmin
 
-from .models import Briefing
+from .logos import MAX_LOGO_BYTES, LogoRefused, check_logo
+from .models import Briefing, BriefingLogo
 
 
 @admin.register(Briefing)
@@ -31,3 +34,29 @@ class BriefingAdmin(BEDatesAdmin):
         return format_html(
             '<a href="{}">{}</a>', reverse("briefing_download", args=[obj.pk]), obj.download_name
         )
+
+
+class BriefingLogoForm(forms.ModelForm):
+    class Meta:
+        model = BriefingLogo
+        fields = ["name", "image", "active"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):  # a new upload (an unchanged one was checked when it came)
+            image.seek(0)
+            content = image.read(MAX_LOGO_BYTES + 1)
+            image.seek(0)
+            try:
+                check_logo(content)
+            except LogoRefused as exc:
+                raise forms.ValidationError(exc.message) from None
+        return image
+
+
+@admin.register(BriefingLogo)
+class BriefingLogoAdmin(BEDatesAdmin):
+    """The cover logo: uploaded by an administrator, checked to be a small real PNG or JPEG."""
+
+    form = BriefingLogoForm
+    list_display = ["name", "active", "uploaded_at"]

@@ -32,6 +32,21 @@ class BriefingStatus(BadgeChoices):
 ACTIVE_STATUSES = (BriefingStatus.QUEUED, BriefingStatus.RUNNING)
 
 
+class BriefingFormat(BadgeChoices):
+    """The file: a PDF to print and forward, or a Word document to edit (the same content)."""
+
+    PDF = "pdf", _("PDF")
+    DOCX = "docx", _("Word (DOCX)")
+
+    __colours__ = {"pdf": "danger", "docx": "primary"}
+
+
+FORMAT_FILES = {  # format → (file extension, content type)
+    "pdf": ("pdf", "application/pdf"),
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
+
+
 class BriefingLanguage(BadgeChoices):
     """The language the document is written in (Thai is the default, as everywhere in the product)."""
 
@@ -39,3 +54,13 @@ class BriefingLanguage(BadgeChoices):
     EN = "en", _("English")
 
     __colours__ = {"th": "light", "en": "light"}
+
+
+class Classification(BadgeChoices):
+    """How a briefing is classified, printed on every page when set (ระเบียบว่าด้วยการรักษาความลับ)."""
+
+    GENERAL = "general", _("General")
+    INTERNAL = "internal", _("For internal use")
+    SECRET = "secret", _("Secret")
+
+    __colours__ = {"general": "secondary", "internal": "warning", "secret": "danger"}

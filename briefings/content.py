@@ -17,6 +17,8 @@ left out, the document saying how many.
 """
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,7 +38,7 @@ from strategies.matrix import QUADRANTS
 from strategies.selectors import APPROVED_STATUSES, BriefingStrategies, briefing_strategies
 
 from .access import Subject, may_include_unapproved, subject_for_user
-from .choices import BriefingKind
+from .choices import BriefingKind, Classification
 from .printed_charts import printable
 
 
@@ -49,14 +51,35 @@ class BriefingDataError(Exception):
 
 
 @dataclass(frozen=True)
+class Meeting:
+    """The meeting a briefing is for, printed on the cover (all optional; plain text, escaped when printed).
+    ``classification`` (a Classification value) is printed on every page when set."""
+
+    name: str = ""
+    date: dt.date | None = None
+    venue: str = ""
+    classification: str = ""
+    prepared_by: str = ""
+
+    def __bool__(self) -> bool:
+        return any([self.name, self.date, self.venue, self.classification, self.prepared_by])
+
+    @property
+    def classification_label(self) -> str:
+        return str(Classification(self.classification).label) if self.classification else ""
+
+
+@dataclass(frozen=True)
 class BriefingSpec:
-    """What to render: the same five facts whether a job, a test or the command line asks."""
+    """What to render: the same facts whether a job, a test or the command line asks."""
 
     kind: str
     subject: str
     fiscal_year: int
     language: str = "th"
     include_unapproved: bool = False
+    sections: tuple[str, ...] = ()  # SECTION_KEYS chosen, in document order; empty: every section
+    meeting: Meeting = field(default_factory=Meeting)
 
     @classmethod
     def of(cls, briefing) -> "BriefingSpec":
@@ -66,7 +89,33 @@ class BriefingSpec:
             fiscal_year=briefing.fiscal_year,
             language=briefing.language,
             include_unapproved=briefing.includes_unapproved,
+            sections=parse_sections(briefing.sections),
+            meeting=Meeting(
+                name=briefing.meeting_name,
+                date=briefing.meeting_date,
+                venue=briefing.meeting_venue,
+                classification=briefing.classification,
+                prepared_by=briefing.prepared_by,
+            ),
         )
+
+    @property
+    def options_key(self) -> str:
+        """A digest of the chosen sections and the meeting ("" when neither is chosen): with the other
+        facts, what makes two requests identical."""
+        if not self.sections and not self.meeting:
+            return ""
+        m = self.meeting
+        raw = json.dumps(
+            [list(self.sections), m.name, m.date.isoformat() if m.date else "", m.venue, m.classification,
+             m.prepared_by],
+            ensure_ascii=False,
+        )  # fmt: skip
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def wants(self, key: str) -> bool:
+        """Whether the section ``key`` was chosen ("" — a section outside the choice — always is)."""
+        return not self.sections or not key or key in self.sections
 
 
 @dataclass
@@ -154,7 +203,9 @@ def _rollup_of(rows: list[ScoreRow]) -> Rollup:
 
 
 # Printed widths of the charts (mm). The text column of an A4 page is 160 mm wide (see print.css).
-FULL, WIDE, PROFILE = 160, 145, 125
+FULL, WIDE = 160, 145
+# The bars chart is compact (its viewBox about a phone's width): printed 80 mm wide, its text is about 9 pt.
+BARS = 80
 
 
 def _spread_chart(rows: list[ScoreRow], title: str, no_data_label: str, width_mm: float = FULL) -> SafeString:
@@ -168,7 +219,7 @@ def _spread_chart(rows: list[ScoreRow], title: str, no_data_label: str, width_mm
     return printable(svg, width_mm=width_mm)
 
 
-def _bars_chart(row: ScoreRow, data: BriefingData, width_mm: float = PROFILE) -> SafeString:
+def _bars_chart(row: ScoreRow, data: BriefingData, width_mm: float = BARS) -> SafeString:
     svg = charts.dimension_bars(
         row.values,
         row.previous,
@@ -222,7 +273,7 @@ def readiness_section(data: BriefingData) -> Section | None:
     }
     if data.kind == BriefingKind.PROVINCE:
         row = rollup.rows[0]
-        context |= {"row": row, "chart": _bars_chart(row, data, WIDE)}
+        context |= {"row": row, "chart": _bars_chart(row, data)}
         template = "briefings/pdf/readiness_province.html"
     elif data.kind == BriefingKind.CLUSTER:
         title = _("%(cluster)s, FY %(year)s") % {"cluster": data.subject.name, "year": year}
@@ -291,7 +342,7 @@ def cluster_pages_section(data: BriefingData) -> Section | None:
             if not rows:
                 continue
             name, code = _("Bangkok"), "TH-10"
-            chart = _bars_chart(rows[0], data, WIDE)
+            chart = _bars_chart(rows[0], data)
         else:
             name, code = item.cluster.name, item.cluster.code
             title = _("%(cluster)s, FY %(year)s") % {"cluster": name, "year": data.round.fiscal_year}
@@ -544,6 +595,45 @@ SECTION_BUILDERS: list[Callable[[BriefingData], Section | None]] = [
 APPENDIX_LETTERS = {"th": "กขคงจฉชซฌญ", "en": "ABCDEFGHIJ"}
 
 
+def section_choices() -> list[tuple[str, str]]:
+    """The sections a request may choose, in document order: (key, label). A section without data for the
+    subject (a map in a province briefing, say) is simply absent, chosen or not."""
+    return [
+        ("summary", _("Executive summary")),
+        ("readiness", _("Readiness for the ASEAN Community")),
+        ("map", _("Map of readiness")),
+        ("provinces", _("Member provinces")),
+        ("cluster", _("Within the provincial cluster")),
+        ("strategies", _("Strategies on the ASEAN-goal × national-interest matrix")),
+        ("projects", _("Projects and budgets")),
+        ("decision", _("Decision support")),
+        ("clusters", _("The provincial clusters and Bangkok")),
+        ("changes", _("What changed since the last approved version")),
+    ]
+
+
+SECTION_KEYS = ("summary", "readiness", "map", "provinces", "cluster", "strategies", "projects", "decision",
+                "clusters", "changes")  # fmt: skip
+# The key of each builder's section, so that a section not chosen costs nothing.
+BUILDER_KEYS = {
+    readiness_section: "readiness", national_map_section: "map", province_profiles_section: "provinces",
+    cluster_position_section: "cluster", strategies_section: "strategies", projects_section: "projects",
+    decision_section: "decision", cluster_pages_section: "clusters", changes_appendix: "changes",
+}  # fmt: skip
+
+
+def parse_sections(value: str | list | tuple | None) -> tuple[str, ...]:
+    """A stored or typed choice of sections ("readiness,strategies") as SECTION_KEYS in document order; ()
+    for every section (an empty choice, or all of them). Raises ValueError naming the unknown ones."""
+    items = value.split(",") if isinstance(value, str) else list(value or [])
+    wanted = {str(i).strip().lower() for i in items if str(i).strip()}
+    unknown = wanted - set(SECTION_KEYS)
+    if unknown:
+        raise ValueError(", ".join(sorted(unknown)))
+    chosen = tuple(k for k in SECTION_KEYS if k in wanted)
+    return () if set(chosen) == set(SECTION_KEYS) else chosen
+
+
 # --- gathering and building -----------------------------------------------------------------------
 
 
@@ -595,8 +685,15 @@ def gather(spec: BriefingSpec, *, viewer: User | AnonymousUser) -> BriefingData:
 
 
 def build(data: BriefingData, builders=None) -> Document:
-    """Run the section builders over the data; number the sections that have something to show."""
-    sections = [s for builder in (builders or SECTION_BUILDERS) if (s := builder(data)) is not None]
+    """Run the section builders over the data; number the sections that have something to show. The
+    executive summary goes first and reads what the other sections show (summary.py)."""
+    from .summary import summary_section
+
+    chosen = [b for b in (builders or SECTION_BUILDERS) if data.spec.wants(BUILDER_KEYS.get(b) or "")]
+    sections = [s for builder in chosen if (s := builder(data)) is not None and data.spec.wants(s.key)]
+    summary = summary_section(data, sections) if builders is None and data.spec.wants("summary") else None
+    if summary is not None:
+        sections.insert(0, summary)
     body = [s for s in sections if not s.appendix]
     for number, section in enumerate(body, start=1):
         section.number = str(number)

@@ -1,5 +1,7 @@
 """The request form: validate and normalise only (the service decides what is allowed)."""
 
+import unicodedata
+
 from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +12,34 @@ from provinces.parsing import parse_fiscal_year
 from readiness import selectors as readiness
 
 from . import access
-from .choices import NATIONAL_SUBJECT, BriefingKind, BriefingLanguage
+from .choices import NATIONAL_SUBJECT, BriefingFormat, BriefingKind, BriefingLanguage, Classification
+from .content import Meeting, section_choices
+
+MEETING_TEXT_MAX = 300
+MEETING_FIELDS = ("meeting_name", "meeting_date", "meeting_venue", "classification", "prepared_by")
+
+
+def plain_line(text: str) -> str:
+    """One line of plain text for the cover: NFC, without control or format characters (direction
+    overrides, zero-width marks, NUL…) — which would reorder or hide what prints — and single-spaced."""
+    text = unicodedata.normalize("NFC", text or "")
+
+    def kept(ch: str) -> str:
+        if ch.isspace():  # tabs and line breaks (Cc, Zl, Zp) are spaces; other controls are dropped
+            return " "
+        return "" if unicodedata.category(ch) in ("Cc", "Cf") else ch
+
+    return " ".join("".join(kept(ch) for ch in text).split())
+
+
+class MeetingText(forms.CharField):
+    """A meeting field: optional, at most MEETING_TEXT_MAX characters once cleaned, printed as text."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=MEETING_TEXT_MAX, strip=True, **kwargs)
+
+    def to_python(self, value):
+        return plain_line(super().to_python(value))
 
 
 def subject_value(kind: str, code: str) -> str:
@@ -36,9 +65,33 @@ class BriefingRequestForm(forms.Form):
     subject = forms.ChoiceField(label=_("Subject"))
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
     language = forms.ChoiceField(label=_("Language"), choices=BriefingLanguage.choices)
+    file_format = forms.ChoiceField(
+        label=_("File"),
+        choices=BriefingFormat.choices,
+        initial=BriefingFormat.PDF,
+        required=False,  # a request without it (an older bookmark, a script) gets the PDF
+        widget=forms.RadioSelect,
+    )
     include_unapproved = forms.BooleanField(
         label=_("Include figures not yet approved (the document is marked DRAFT)"), required=False
     )
+    sections = forms.MultipleChoiceField(
+        label=_("Sections"),
+        choices=section_choices,
+        required=False,  # none ticked (or an older request without the field): every section
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A section without data for the subject is left out whether ticked or not."),
+    )
+    meeting_name = MeetingText(label=_("Meeting (optional)"))
+    meeting_date = forms.DateField(label=_("Meeting date (optional)"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    meeting_venue = MeetingText(label=_("Venue (optional)"))
+    classification = forms.ChoiceField(
+        label=_("Classification (optional, printed on every page)"),
+        choices=[("", _("not set")), *Classification.choices],
+        required=False,
+    )
+    prepared_by = MeetingText(label=_("Prepared by (optional)"))
 
     def __init__(self, *args, user: User, prefill: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,9 +112,19 @@ class BriefingRequestForm(forms.Form):
             years = {r.fiscal_year for r in rounds}
             self.initial["fiscal_year"] = fy if fy in years else (current.fiscal_year if current else None)
             self.initial["language"] = prefill.get("language") if prefill.get("language") == "en" else "th"
+            self.initial["sections"] = [key for key, _label in section_choices()]
 
     def clean(self):
         data = super().clean()
         kind, _sep, code = (data.get("subject") or "").partition(":")
         data["kind"], data["subject"] = kind, code
+        data["file_format"] = data.get("file_format") or BriefingFormat.PDF
+        data["sections"] = tuple(data.get("sections") or ())
+        data["meeting"] = Meeting(
+            name=data.get("meeting_name") or "",
+            date=data.get("meeting_date"),
+            venue=data.get("meeting_venue") or "",
+            classification=data.get("classification") or "",
+            prepared_by=data.get("prepared_by") or "",
+        )
         return data

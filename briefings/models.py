@@ -8,13 +8,23 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ACTIVE_STATUSES, NATIONAL_SUBJECT, BriefingKind, BriefingLanguage, BriefingStatus
+from .choices import (
+    ACTIVE_STATUSES,
+    FORMAT_FILES,
+    NATIONAL_SUBJECT,
+    BriefingFormat,
+    BriefingKind,
+    BriefingLanguage,
+    BriefingStatus,
+    Classification,
+)
 
 
 def briefing_upload_to(instance: "Briefing", filename: str) -> str:
     # A random name under briefings/ in the private default storage (var/media, outside the web root);
     # the file leaves only through the download view, under a readable name chosen there.
-    return f"briefings/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
+    extension = FORMAT_FILES.get(instance.format, FORMAT_FILES["pdf"])[0]
+    return f"briefings/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class Briefing(models.Model):
@@ -22,6 +32,8 @@ class Briefing(models.Model):
 
     ``kind`` and ``subject`` say what it is about: a province (ISO code, e.g. TH-50), a provincial cluster
     (its code, e.g. N-UP1) or the whole country ("TH"). ``fiscal_year`` is the readiness round (B.E.).
+    ``sections`` and the meeting fields are what the request chose to print; ``options_key`` is their digest,
+    so that "an identical request" means the same sections and the same cover.
     ``includes_unapproved`` is asked for at request time: the document then shows figures not yet approved
     (only users who may see them can ask, and only they see the job); ``is_draft`` is set by the render
     when such figures were actually printed — the PDF then carries a "ร่าง / DRAFT" watermark.
@@ -40,6 +52,9 @@ class Briefing(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"))
     language = models.CharField(
         _("language"), max_length=2, choices=BriefingLanguage.choices, default=BriefingLanguage.TH
+    )
+    format = models.CharField(
+        _("file format"), max_length=4, choices=BriefingFormat.choices, default=BriefingFormat.PDF
     )
     includes_unapproved = models.BooleanField(_("includes figures not yet approved"), default=False)
     requested_by = models.ForeignKey(
@@ -71,6 +86,17 @@ class Briefing(models.Model):
     pages = models.PositiveSmallIntegerField(_("pages"), default=0)
     is_draft = models.BooleanField(_("marked as draft"), default=False)
     error = models.TextField(_("error"), blank=True)
+    # What the request chose to print: sections (keys in document order, "" for all) and the meeting.
+    sections = models.CharField(_("sections"), max_length=200, blank=True)
+    meeting_name = models.CharField(_("meeting"), max_length=300, blank=True)
+    meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
+    meeting_venue = models.CharField(_("venue"), max_length=300, blank=True)
+    classification = models.CharField(
+        _("classification"), max_length=10, choices=Classification.choices, blank=True
+    )
+    prepared_by = models.CharField(_("prepared by"), max_length=300, blank=True)
+    # A digest of the choices above: part of what makes two requests identical (and of the constraint).
+    options_key = models.CharField(_("request options"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("briefing")
@@ -119,7 +145,16 @@ class Briefing(models.Model):
             ),
             # Re-requesting an identical briefing while one is waiting or running reuses it.
             models.UniqueConstraint(
-                fields=["kind", "subject", "fiscal_year", "language", "includes_unapproved", "audience"],
+                fields=[
+                    "kind",
+                    "subject",
+                    "fiscal_year",
+                    "language",
+                    "format",
+                    "includes_unapproved",
+                    "audience",
+                    "options_key",
+                ],
                 condition=Q(status__in=[s.value for s in ACTIVE_STATUSES]),
                 name="briefing_one_active_per_request",
                 violation_error_message=_("This briefing is already being prepared."),
@@ -154,7 +189,42 @@ class Briefing(models.Model):
     def download_name(self) -> str:
         """The file name the user's browser saves: ASCII, readable, unique enough for a meeting folder."""
         draft = "-draft" if self.is_draft else ""
-        return f"briefing-{self.subject}-{self.fiscal_year}-{self.language}{draft}.pdf"
+        extension = FORMAT_FILES.get(self.format, FORMAT_FILES["pdf"])[0]
+        return f"briefing-{self.subject}-{self.fiscal_year}-{self.language}{draft}.{extension}"
+
+    @property
+    def content_type(self) -> str:
+        return FORMAT_FILES.get(self.format, FORMAT_FILES["pdf"])[1]
+
+
+class BriefingLogo(models.Model):
+    """A logo an administrator uploads for the cover of briefings (the product ships none). The newest
+    active one is printed; the image was checked (a real PNG or JPEG, small) when it was uploaded."""
+
+    name = models.CharField(_("name"), max_length=100)
+    image = models.FileField(_("image"), upload_to="briefing-logos/", max_length=200)
+    active = models.BooleanField(_("printed on the cover"), default=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("briefing logo")
+        verbose_name_plural = _("briefing logos")
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(image=""), name="briefing_logo_has_an_image",
+                violation_error_message=_("A logo has its image."),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@receiver(post_delete, sender=BriefingLogo)
+def _delete_logo(sender, instance: BriefingLogo, **kwargs) -> None:
+    if instance.image:
+        instance.image.delete(save=False)
 
 
 @receiver(post_delete, sender=Briefing)

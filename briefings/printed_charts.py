@@ -11,8 +11,11 @@ attribute values are unescaped and escaped again, and only known attributes with
 carried over, so nothing from the SVG can become markup or CSS.
 """
 
+import contextlib
+import contextvars
 import html
 import re
+from collections.abc import Iterator
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -70,6 +73,24 @@ def _span(attrs: dict[str, str], content: str, scale: float) -> str:
     return f'<span class="chart-text {css_class}" style="{"; ".join(style)}">{text}</span>'
 
 
+# While a Word document is being made (collect()), each chart's original SVG is kept, and its printed
+# figure says which one it is (data-chart): the DOCX shows the same picture, rendered as an image.
+_collected: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "collected_charts", default=None
+)
+
+
+@contextlib.contextmanager
+def collect() -> Iterator[list[str]]:
+    """Within the block, every chart made printable is also recorded, in order, as its original SVG."""
+    charts: list[str] = []
+    token = _collected.set(charts)
+    try:
+        yield charts
+    finally:
+        _collected.reset(token)
+
+
 def printable(svg: str, *, width_mm: float) -> SafeString:
     """The chart at ``width_mm`` wide: its SVG without text, and the text as HTML spans placed over it."""
     viewbox = _VIEWBOX.search(svg)
@@ -86,7 +107,12 @@ def printable(svg: str, *, width_mm: float) -> SafeString:
     shapes = _TEXT.sub(lift, svg)
     head, _, rest = shapes.partition(">")  # size the root <svg> itself in mm
     head = _WIDTH.sub("", head, count=1) + f' width="{_mm(width_mm)}" height="{_mm(view_height * scale)}"'
+    collected = _collected.get()
+    index = ""
+    if collected is not None:
+        index = f' data-chart="{len(collected)}"'
+        collected.append(svg)
     return mark_safe(  # noqa: S308 — the SVG comes from readiness.charts (escaped there); spans escaped above
-        f'<div class="printed-chart" style="width: {_mm(width_mm)}; height: {_mm(view_height * scale)}">'
+        f'<div class="printed-chart"{index} style="width: {_mm(width_mm)}; height: {_mm(view_height * scale)}">'
         f"{head}>{rest}{''.join(spans)}</div>"
     )

@@ -12,7 +12,6 @@ declared. Progress is reported through a callback at each step, for the job page
 
 import logging
 import mimetypes
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,9 +29,15 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from provinces.maps import MAP_ATTRIBUTION
 
+from . import docx, print_text
 from .content import BriefingSpec, Document, document
+from .print_text import thai_for_pdf
+from .printed_charts import collect
 
 logger = logging.getLogger(__name__)
+
+# Thai line breaks from the project's dictionary, and a text layer that reads as written (print_text.py).
+print_text.install()
 
 Progress = Callable[[str, int], None]
 
@@ -62,9 +67,11 @@ class SafeURLFetcher(URLFetcher):
     ``refused`` record what was asked, for tests and the log.
     """
 
-    def __init__(self, roots: list[Path] | None = None):
+    def __init__(self, roots: list[Path] | None = None, extra: dict[str, tuple[bytes, str]] | None = None):
         super().__init__(allowed_protocols=("file",), fail_on_errors=False)
         self.roots = [Path(r).resolve() for r in (roots or allowed_roots())]
+        # Exact URLs served from memory (the cover logo, read from private storage): nothing else matches.
+        self.extra = dict(extra or {})
         self.served: list[str] = []
         self.refused: list[str] = []
 
@@ -87,6 +94,10 @@ class SafeURLFetcher(URLFetcher):
         return path if path.is_file() else None
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url in self.extra:
+            content, content_type = self.extra[url]
+            self.served.append(url)
+            return URLFetcherResponse(url, content, {"Content-Type": content_type})
         scheme = urlsplit(url).scheme.lower()
         if scheme != "file":
             self._refuse(url, f"scheme {scheme or 'none'}")
@@ -98,21 +109,6 @@ class SafeURLFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
 
-_SARA_AM = re.compile("([\u0e48-\u0e4b]?)\u0e33")  # an optional tone mark, then SARA AM (ำ)
-
-
-def thai_for_pdf(text: str) -> str:
-    """Write SARA AM (ำ) as NIKHAHIT + SARA AA, the nikhahit before a tone mark (ต่ำ → ต + ํ + ่ + า).
-
-    That is exactly what HarfBuzz does when it shapes Thai, so the print is identical. But WeasyPrint maps
-    each glyph of the PDF back to text by shaping clusters, and a decomposed SARA AM leaves the nikhahit
-    mapped to nothing: copying or searching the PDF gives "ลาพูน" for ลำพูน, and once the shared SARA AA
-    glyph is mapped to ำ, "ประชำคม" for ประชาคม. Decomposed up front, each glyph has its own character and
-    the PDF's text reads ลําพูน — the same word (NFKC-equal to ลำพูน).
-    """
-    return _SARA_AM.sub(lambda m: "\u0e4d" + m[1] + "\u0e32", text)
-
-
 @dataclass
 class RenderedPdf:
     pdf: bytes
@@ -120,19 +116,69 @@ class RenderedPdf:
     is_draft: bool
     seconds: float
 
+    @property
+    def content(self) -> bytes:
+        return self.pdf
+
+
+@dataclass
+class RenderedDocx:
+    docx: bytes
+    is_draft: bool
+    seconds: float
+    pages: int = 0  # Word paginates when it opens the document
+
+    @property
+    def content(self) -> bytes:
+        return self.docx
+
 
 def _font_faces() -> list[dict]:
     folder = Path(settings.THAI_FONT_DIR)
     return [{"weight": w, "style": s, "url": (folder / name).as_uri()} for w, s, name in FONT_FACES]
 
 
-def document_html(doc: Document) -> str:
-    """The print HTML of a document, in its language."""
+# The URL under which the cover logo is served to WeasyPrint (SafeURLFetcher.extra): never a real file.
+LOGO_URL = "file:///briefing-cover-logo"
+
+
+@dataclass
+class Logo:
+    content: bytes
+    content_type: str
+
+
+def cover_logo() -> Logo | None:
+    """The administrator's logo for the cover, read from private storage; None when there is none, or
+    when its file is missing or no longer passes the upload check (the cover is then printed without)."""
+    from .logos import LogoRefused, check_logo
+    from .selectors import cover_logo as newest
+
+    logo = newest()
+    if logo is None:
+        return None
+    try:
+        with logo.image.open("rb") as handle:
+            content = handle.read(MAX_LOGO_READ)
+        content_type = check_logo(content)
+    except (OSError, LogoRefused):
+        logger.warning("The briefing logo %s cannot be printed; the cover is printed without it.", logo.pk)
+        return None
+    return Logo(content, content_type)
+
+
+MAX_LOGO_READ = 2 * 1024 * 1024 + 1
+
+
+def document_html(doc: Document, *, logo: Logo | None = None) -> str:
+    """The print HTML of a document, in its language (with ``logo`` on the cover, served as LOGO_URL)."""
     with translation.override(doc.spec.language):
         return render_to_string(
             "briefings/pdf/document.html",
             {
                 "doc": doc,
+                "meeting": doc.spec.meeting,
+                "logo_url": LOGO_URL if logo else "",
                 "font_faces": _font_faces(),
                 "map_attribution": MAP_ATTRIBUTION if doc.shows_map else "",
                 "language": doc.spec.language,
@@ -160,6 +206,38 @@ def briefing_pdf(spec: BriefingSpec, *, viewer: User, progress: Progress | None 
     started = time.perf_counter()
     progress(_("Gathering the data and drawing the charts"), 10)
     doc = document(spec, viewer=viewer)
-    html = document_html(doc)
-    pdf, pages = html_to_pdf(html, progress=progress)
+    logo = cover_logo()
+    html = document_html(doc, logo=logo)
+    fetcher = SafeURLFetcher(extra={LOGO_URL: (logo.content, logo.content_type)} if logo else None)
+    pdf, pages = html_to_pdf(html, fetcher=fetcher, progress=progress)
     return RenderedPdf(pdf=pdf, pages=pages, is_draft=doc.is_draft, seconds=time.perf_counter() - started)
+
+
+def briefing_docx(spec: BriefingSpec, *, viewer: User, progress: Progress | None = None) -> RenderedDocx:
+    """The same briefing as an editable Word document: the same gathering, the same print HTML (so the same
+    sections and words for this viewer), written as Word structures by docx.py."""
+    progress = progress or (lambda step, percent: None)
+    started = time.perf_counter()
+    progress(_("Gathering the data and drawing the charts"), 10)
+    with collect() as charts:
+        doc = document(spec, viewer=viewer)
+        logo = cover_logo()
+        html = document_html(doc, logo=logo)
+    progress(_("Writing the Word document"), 60)
+    with translation.override(spec.language):
+        header = f"{doc.subject_name} · " + _("FY %(year)s") % {"year": doc.round.fiscal_year}
+        if doc.is_draft:
+            header += " · " + _("DRAFT")
+        if spec.meeting.classification:
+            header = f"{spec.meeting.classification_label} · {header}"
+        data = docx.html_to_docx(
+            html, charts=charts, header=header, page_label=_("Page"), logo=logo.content if logo else None
+        )
+    return RenderedDocx(docx=data, is_draft=doc.is_draft, seconds=time.perf_counter() - started)
+
+
+def briefing_file(spec: BriefingSpec, *, file_format: str, viewer: User, progress: Progress | None = None):
+    """The briefing in the asked format (BriefingFormat value)."""
+    if file_format == "docx":
+        return briefing_docx(spec, viewer=viewer, progress=progress)
+    return briefing_pdf(spec, viewer=viewer, progress=progress)

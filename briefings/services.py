@@ -22,9 +22,16 @@ from django.utils.translation import override
 
 from readiness import selectors as readiness
 
-from . import access, rendering
-from .choices import ACTIVE_STATUSES, BriefingKind, BriefingLanguage, BriefingStatus
-from .content import BriefingDataError, BriefingSpec
+from . import access, rendering, signals
+from .choices import (
+    ACTIVE_STATUSES,
+    BriefingFormat,
+    BriefingKind,
+    BriefingLanguage,
+    BriefingStatus,
+    Classification,
+)
+from .content import SECTION_KEYS, BriefingDataError, BriefingSpec, Meeting, parse_sections
 from .models import Briefing, briefing_upload_to
 
 logger = logging.getLogger(__name__)
@@ -60,13 +67,20 @@ def briefing_request(
     language: str = BriefingLanguage.TH,
     by: User,
     include_unapproved: bool = False,
+    file_format: str = BriefingFormat.PDF,
+    sections: tuple[str, ...] | list[str] | str = (),
+    meeting: Meeting | None = None,
 ) -> tuple[Briefing, bool]:
     """Ask for a briefing. Returns (job, created): an identical job that is still waiting or running is
-    reused (created False) rather than rendered twice. The render is queued when the transaction commits."""
+    reused (created False) rather than rendered twice. The render is queued when the transaction commits.
+    ``sections`` chooses what to print (SECTION_KEYS; empty: everything), ``meeting`` fills the cover; both
+    are part of what makes two requests identical."""
     if kind not in BriefingKind.values:
         raise BriefingError(_("Choose a province, a cluster or the whole country."))
     if language not in BriefingLanguage.values:
         raise BriefingError(_("A briefing is written in Thai or English."))
+    if file_format not in BriefingFormat.values:
+        raise BriefingError(_("A briefing is a PDF or a Word document."))
     target = access.subject_for_user(by, kind, subject)
     if target is None:
         raise BriefingError(_("You may not request a briefing on this subject."))
@@ -74,13 +88,34 @@ def briefing_request(
         raise BriefingError(_("You may not include figures that are not yet approved for this subject."))
     if not readiness.rounds().filter(fiscal_year=fiscal_year).exists():
         raise BriefingError(_("There is no readiness round for FY %(year)s.") % {"year": fiscal_year})
+    try:
+        chosen = parse_sections(sections)
+    except ValueError as exc:
+        raise BriefingError(
+            _("Unknown sections: %(names)s. The sections are: %(valid)s.")
+            % {"names": exc, "valid": ", ".join(SECTION_KEYS)}
+        ) from None
+    meeting = meeting or Meeting()
+    if meeting.classification and meeting.classification not in Classification.values:
+        raise BriefingError(_("Choose a classification from the list."))
+    spec = BriefingSpec(kind, target.code, fiscal_year, language, include_unapproved, chosen, meeting)
     identity = {
         "kind": kind,
         "subject": target.code,
         "fiscal_year": fiscal_year,
         "language": language,
+        "format": file_format,
         "includes_unapproved": include_unapproved,
         "audience": access.audience_of(by, target),
+        "options_key": spec.options_key,
+    }
+    options = {
+        "sections": ",".join(chosen),
+        "meeting_name": meeting.name,
+        "meeting_date": meeting.date,
+        "meeting_venue": meeting.venue,
+        "classification": meeting.classification,
+        "prepared_by": meeting.prepared_by,
     }
     with transaction.atomic():
         existing = Briefing.objects.filter(**identity, status__in=ACTIVE_STATUSES).first()
@@ -90,6 +125,7 @@ def briefing_request(
             with transaction.atomic():  # a savepoint: a concurrent identical request wins the race
                 briefing = Briefing.objects.create(
                     **identity,
+                    **options,
                     requested_by=by,
                     progress_step=_("Waiting for a worker"),
                 )
@@ -100,6 +136,25 @@ def briefing_request(
             return existing, False
         _enqueue(briefing.pk)
     return briefing, True
+
+
+def briefing_rerender(*, briefing: Briefing, by: User) -> tuple[Briefing, bool]:
+    """Request the same briefing again (same subject, year, language, format, figures, sections and
+    meeting), made for ``by`` — e.g. after the data changed. The old file stays as it was."""
+    if not access.may_see(by, briefing):
+        raise BriefingError(_("You may not request a briefing on this subject."))
+    spec = BriefingSpec.of(briefing)
+    return briefing_request(
+        kind=spec.kind,
+        subject=spec.subject,
+        fiscal_year=spec.fiscal_year,
+        language=spec.language,
+        include_unapproved=spec.include_unapproved,
+        file_format=briefing.format,
+        sections=spec.sections,
+        meeting=spec.meeting,
+        by=by,
+    )
 
 
 @transaction.atomic
@@ -116,8 +171,10 @@ def briefing_retry(*, briefing: Briefing, by: User) -> Briefing:
         subject=briefing.subject,
         fiscal_year=briefing.fiscal_year,
         language=briefing.language,
+        format=briefing.format,
         includes_unapproved=briefing.includes_unapproved,
         audience=briefing.audience,
+        options_key=briefing.options_key,
         status__in=ACTIVE_STATUSES,
     ).first()
     if twin:
@@ -182,16 +239,19 @@ def briefing_render(*, briefing: Briefing) -> Briefing:
         _claimed(briefing, started_at).update(progress_step=str(step)[:100], progress_percent=percent)
 
     name = ""
+    ready = False
     try:
         with override(briefing.language):
             viewer = _viewer_of(briefing)
-            result = rendering.briefing_pdf(BriefingSpec.of(briefing), viewer=viewer, progress=progress)
+            result = rendering.briefing_file(
+                BriefingSpec.of(briefing), file_format=briefing.format, viewer=viewer, progress=progress
+            )
             progress(_("Saving the file"), 95)
-            name = default_storage.save(briefing_upload_to(briefing, ""), ContentFile(result.pdf))
+            name = default_storage.save(briefing_upload_to(briefing, ""), ContentFile(result.content))
             done = _claimed(briefing, started_at).update(
                 status=BriefingStatus.DONE,
                 file=name,
-                size=len(result.pdf),
+                size=len(result.content),
                 pages=result.pages,
                 is_draft=result.is_draft,
                 finished_at=timezone.now(),
@@ -199,6 +259,7 @@ def briefing_render(*, briefing: Briefing) -> Briefing:
                 progress_step=_("Ready"),
                 progress_percent=100,
             )
+        ready = bool(done)
         if not done:  # swept while we worked: the job has moved on, this file belongs to nobody
             default_storage.delete(name)
             logger.warning(
@@ -231,6 +292,8 @@ def briefing_render(*, briefing: Briefing) -> Briefing:
                 % {"pk": briefing.pk},
             )
     briefing.refresh_from_db()
+    if ready:
+        signals.briefing_ready.send_robust(sender=Briefing, briefing=briefing)
     return briefing
 
 

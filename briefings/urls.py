@@ -8,4 +8,5 @@ urlpatterns = [
     path("briefings/<int:pk>/status/", views.briefing_status, name="briefing_status"),
     path("briefings/<int:pk>/download/", views.briefing_download, name="briefing_download"),
     path("briefings/<int:pk>/retry/", views.briefing_retry, name="briefing_retry"),
+    path("briefings/<int:pk>/again/", views.briefing_rerender, name="briefing_rerender"),
 ]

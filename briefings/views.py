@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.choices import AccessAction
+from audit.services import log_request
+
 from . import selectors, services
 from .access import get_briefing_for_user, get_subject_for_user
-from .forms import BriefingRequestForm
+from .forms import MEETING_FIELDS, BriefingRequestForm
 
 
 def _sweep() -> None:
@@ -38,6 +41,9 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
                     fiscal_year=data["fiscal_year"],
                     language=data["language"],
                     include_unapproved=data["include_unapproved"],
+                    file_format=data["file_format"],
+                    sections=data["sections"],
+                    meeting=data["meeting"],
                     by=request.user,
                 )
             except services.BriefingError as exc:
@@ -58,7 +64,11 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "briefings/briefing_list.html",
-        {"form": form, "briefings": selectors.briefings_for(user=request.user)},
+        {
+            "form": form,
+            "briefings": selectors.briefings_for(user=request.user),
+            "meeting_fields": MEETING_FIELDS,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -92,8 +102,10 @@ def briefing_download(request: HttpRequest, pk: int) -> HttpResponse:
         handle = briefing.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("briefing file") from exc
+    # A briefing names people (who reviewed, decided, overrode): each download goes to the access log.
+    log_request(request, action=AccessAction.BRIEFING, description=briefing.download_name)
     response = FileResponse(
-        handle, as_attachment=True, filename=briefing.download_name, content_type="application/pdf"
+        handle, as_attachment=True, filename=briefing.download_name, content_type=briefing.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -119,3 +131,20 @@ def briefing_retry(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The briefing is being prepared again."))
     return redirect(f"{reverse('briefing_list')}#briefing-{briefing.pk}")
+
+
+@require_POST
+def briefing_rerender(request: HttpRequest, pk: int) -> HttpResponse:
+    """Prepare a briefing again with the same parameters (after its data changed); the list shows the new
+    job. The old file is kept."""
+    briefing = get_briefing_for_user(request.user, pk)
+    try:
+        again, created = services.briefing_rerender(briefing=briefing, by=request.user)
+    except services.BriefingError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('briefing_list')}#briefing-{briefing.pk}")
+    if created:
+        messages.success(request, _("The briefing is being prepared again with the same choices."))
+    else:
+        messages.info(request, _("The same briefing is already being prepared: follow it below."))
+    return redirect(f"{reverse('briefing_list')}#briefing-{again.pk}")

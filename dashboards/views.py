@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from notifications.todo import todo_for
 from provinces import selectors as provinces
 from provinces.access import (
     get_cluster_for_user,
@@ -20,15 +21,16 @@ from provinces.access import (
     visible_provinces,
 )
 from provinces.choices import Role
+from provinces.listing import export_response, list_page
 from provinces.maps import MAP_ATTRIBUTION, MapStyle, thailand_svg
 from provinces.models import Province
 from provinces.parsing import parse_fiscal_year
 from readiness import charts
+from readiness import lists as readiness_lists
 from readiness import selectors as readiness
 from readiness.access import may_include_unapproved
-from readiness.choices import AssessmentStatus, Dimension
+from readiness.choices import Dimension
 from readiness.map import MEASURES, readiness_map
-from readiness.models import Assessment
 from readiness.views import STAT_ROWS
 from strategies.access import visible_strategies
 from strategies.charts import strategy_matrix
@@ -46,7 +48,8 @@ class SignedInRequest(HttpRequest):
 
 @require_GET
 def home(request: SignedInRequest) -> HttpResponse:
-    """Each role lands where its work is: a planner on their province, a secretariat on its cluster."""
+    """Each role lands where its work is: a planner on their province, a secretariat on its cluster, an
+    advisor on the national dashboard; each of those pages leads with the user's to-do (notifications.todo)."""
     role = role_of(request.user)
     scope = scope_of(request.user)
     if role == Role.PLANNER and scope and scope.province:
@@ -93,6 +96,9 @@ def _readiness_summary(province, user) -> dict:
 def province_detail(request: SignedInRequest, code: str) -> HttpResponse:
     province = get_province_for_user(request.user, code)
     detail = provinces.province_detail(province=province)
+    scope = scope_of(request.user)
+    # The planner's home: their own to-do leads it (not shown to others who open the province).
+    own = role_of(request.user) == Role.PLANNER and scope is not None and scope.province_id == province.pk
     return render(
         request,
         "provinces/province_detail.html",
@@ -103,6 +109,7 @@ def province_detail(request: SignedInRequest, code: str) -> HttpResponse:
             "map_attribution": MAP_ATTRIBUTION,
             **detail,
             **_readiness_summary(province, request.user),
+            "todo": todo_for(request.user) if own else None,
         },
     )
 
@@ -130,6 +137,7 @@ def _map_context(request: SignedInRequest, round) -> dict:
         "measure": measure,
         "measures": [(m, labels[m]) for m in MEASURES],
         "rows": rows,
+        "map_listing": list_page(request, rows, readiness_lists.MAP_TABLE),
         "round": round,
         "map_attribution": MAP_ATTRIBUTION,
     }
@@ -146,8 +154,11 @@ def national_map(request: SignedInRequest) -> HttpResponse:
         round = readiness.rounds().filter(fiscal_year=parse_fiscal_year(raw) or 0).first()
         if round is None:
             raise Http404("round")
+    context = _map_context(request, round)
+    if context["map_listing"].export:
+        return export_response(context["map_listing"], readiness_lists.MAP_TABLE)
     return render(
-        request, "provinces/national_map.html", {**_map_context(request, round), "rounds": readiness.rounds()}
+        request, "provinces/national_map.html", {**context, "rounds": readiness.rounds(), "map_export": True}
     )
 
 
@@ -174,13 +185,21 @@ def national_dashboard(request: SignedInRequest) -> HttpResponse:
             "ranked": ranked,
             "bangkok": next(c for c in clusters if c.cluster is None),
             "nation": nation,
-            "submitted": Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, round=round).count(),
+            # The review queue's own selector: the card's count is the count of the queue it opens.
+            "submitted": readiness.review_queue(user=request.user, round=round).count(),
             "proposed": visible_strategies(request.user).filter(status=StrategyStatus.PROPOSED).count(),
             "quadrant_counts": quadrant_counts(strategies),
             "quadrants": QUADRANTS,
             "dimensions": list(Dimension),
+            "todo": todo_for(request.user),
         },
     )
+
+
+def _is_own_cluster(user: User, cluster) -> bool:
+    """The secretariat's home is its cluster's dashboard: its to-do leads it."""
+    scope = scope_of(user)
+    return role_of(user) == Role.SECRETARIAT and scope is not None and scope.cluster_id == cluster.pk
 
 
 @require_GET
@@ -214,5 +233,6 @@ def cluster_dashboard(request: SignedInRequest, code: str) -> HttpResponse:
             "quadrant_counts": quadrant_counts(strategies),
             "quadrants": QUADRANTS,
             "decision": page,
+            "todo": todo_for(request.user) if _is_own_cluster(request.user, cluster) else None,
         },
     )

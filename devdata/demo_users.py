@@ -14,6 +14,8 @@ DEMO_USERS = {
     "advisor": (Role.ADVISOR, None, None, "วิชัย", "มั่นคง"),
     "admin": (Role.ADMIN, None, None, "ผู้ดูแล", "ระบบ"),
 }
+# Demo mail goes to a reserved domain (RFC 2606): in the embedded default it lands in var/mail/ anyway.
+DEMO_EMAIL_DOMAIN = "example.org"
 
 
 @transaction.atomic
@@ -26,6 +28,7 @@ def demo_users_load() -> list[tuple[str, Role, str]]:
             defaults={
                 "first_name": first,
                 "last_name": last,
+                "email": f"{username}@{DEMO_EMAIL_DOMAIN}",
                 "is_staff": role == Role.ADMIN,
                 "is_superuser": role == Role.ADMIN,
             },
@@ -33,6 +36,9 @@ def demo_users_load() -> list[tuple[str, Role, str]]:
         if created:
             user.set_password(settings.DEMO_PASSWORD)
             user.save()
+        elif not user.email:  # demo logins made before they had addresses
+            user.email = f"{username}@{DEMO_EMAIL_DOMAIN}"
+            user.save(update_fields=["email"])
         province = Province.objects.get(code=province_code) if province_code else None
         cluster = Cluster.objects.get(code=cluster_code) if cluster_code else None
         UserScope.objects.update_or_create(

@@ -130,7 +130,7 @@ class Report:
 
 # --- housekeeping ---------------------------------------------------------------------------------------
 
-GENERATED_APPS = ("readiness", "strategies", "briefings")
+GENERATED_APPS = ("readiness", "strategies", "briefings", "notifications")
 
 
 def has_data() -> bool:
@@ -1006,7 +1006,65 @@ def generate(plan: Plan, *, password: str, progress: Callable[[str], None] = lam
             BudgetEnvelope, [(e, _at(dt.date(e.fiscal_year - 544, 9, 1), 0), None, {}) for e in envelopes], update=False
         ))  # fmt: skip
         report.add("budget envelopes", len(envelopes))
+        report.add("notifications", _notifications(plan, cast))
     return report
+
+
+def _notifications(plan: Plan, cast: Cast) -> int:
+    """An inbox for every generated user, so that the bell and the inbox are measured with data: events on
+    what each user may open (their province's or cluster's assessments and strategies; any, for advisors),
+    the older ones read. Per user one row per 20 strategies of the plan (at least 20), three times that for
+    the benchmark's logins."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    from notifications.choices import NotificationKind as K
+    from notifications.models import Notification
+
+    rng = random.Random(f"{plan.seed}:notifications")
+    assessment_type = ContentType.objects.get_for_model(Assessment)
+    strategy_type = ContentType.objects.get_for_model(Strategy)
+    assessments = list(Assessment.objects.values_list("pk", "province__code", "province__cluster__code",
+                                                      "round__fiscal_year", "round_id"))  # fmt: skip
+    strategies = list(Strategy.objects.values_list("pk", "province__code", "cluster__code", "title_th"))
+    by_unit: dict[str, tuple[list, list]] = {}
+    for a in assessments:
+        by_unit.setdefault(a[1], ([], []))[0].append(a)
+        if a[2]:
+            by_unit.setdefault(a[2], ([], []))[0].append(a)
+    for st in strategies:
+        by_unit.setdefault(st[1] or st[2], ([], []))[1].append(st)
+    recipients = [(u, code, K.ASSESSMENT_RETURNED) for code, u in cast.planners.items()]
+    recipients += [(u, code, K.ASSESSMENT_APPROVED) for code, u in cast.secretariats.items()]
+    recipients += [(u, None, K.ASSESSMENT_SUBMITTED) for u in cast.advisors]
+    per_user = max(20, plan.strategies // 20)
+    bench = set(BENCH_USERS.values())
+    now = dt.datetime(LATEST_YEAR - 544, 11, 25, 9, tzinfo=dt.UTC)
+    rows = []
+    for user, code, assessment_kind in recipients:
+        own_assessments, own_strategies = by_unit.get(code, ([], [])) if code else (assessments, strategies)
+        actor = cast.advisors[0] if code else rng.choice(list(cast.planners.values()))
+        for i in range(per_user * (3 if user.username in bench else 1)):
+            created = now - dt.timedelta(hours=i * 7 + rng.randint(0, 6))
+            if own_strategies and (i % 2 or not own_assessments):
+                pk, _p, _c, title = rng.choice(own_strategies)
+                kind = rng.choice([K.COMMENT, K.MENTION, K.QUADRANT_OVERRIDE])
+                target_type, url = strategy_type, reverse("strategy_detail", kwargs={"pk": pk})
+                params = {"excerpt": title[:200], "quadrant": rng.choice(LETTERS), "reason": title[:200]}
+                round_id = None
+            elif own_assessments:
+                pk, province, _c, fy, round_id = rng.choice(own_assessments)
+                kind, target_type, params = assessment_kind, assessment_type, {"comment": "ขอหลักฐานเพิ่มเติม"}
+                url = reverse("assessment_detail", kwargs={"code": province, "fiscal_year": fy})
+            else:
+                continue
+            rows.append(Notification(
+                recipient=user, actor=actor, kind=kind, target_type=target_type, target_id=pk, url=url,
+                params=params, round_id=round_id, created_at=created,
+                read_at=created + dt.timedelta(hours=2) if i >= 10 else None,
+            ))  # fmt: skip
+    Notification.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
 
 
 def fingerprint() -> str:

@@ -107,3 +107,14 @@ def require(allowed: bool) -> None:
     """403 for something the user may see but not change."""
     if not allowed:
         raise PermissionDenied
+
+
+def responsible_advisors(cluster: Cluster | None) -> QuerySet[User]:
+    """The active advisors an administrator assigned to ``cluster``; every active advisor when nobody is
+    assigned, or for Bangkok (``cluster`` None), so that no submission goes unseen."""
+    advisors = User.objects.filter(is_active=True, scope__role=Role.ADVISOR)
+    if cluster is not None:
+        assigned = advisors.filter(advisor_assignments__cluster=cluster)
+        if assigned.exists():
+            return assigned.order_by("username")
+    return advisors.order_by("username")

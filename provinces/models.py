@@ -215,3 +215,59 @@ class UserScope(models.Model):
     @property
     def unit(self) -> Province | Cluster | None:
         return self.province or self.cluster
+
+
+class Holiday(BilingualName):
+    """A day off the ministry declared on top of the national calendar (a special holiday, a bridging day).
+    Working days skip weekends, the Thai public holidays of the ``holidays`` package and these rows."""
+
+    date = models.DateField(_("date"), unique=True)
+
+    class Meta:
+        verbose_name = _("ministry holiday")
+        verbose_name_plural = _("ministry holidays")
+        ordering = ["date"]
+
+
+class AdvisorAssignment(models.Model):
+    """An administrator's assignment of a ministry advisor to a provincial cluster: the advisors responsible
+    for a cluster are told of its submissions and escalations. A cluster nobody is assigned to is the
+    concern of every advisor."""
+
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("advisor"),
+        on_delete=models.CASCADE,
+        related_name="advisor_assignments",
+    )
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name=_("provincial cluster"),
+        on_delete=models.CASCADE,
+        related_name="advisor_assignments",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("advisor assignment")
+        verbose_name_plural = _("advisor assignments")
+        ordering = ["cluster__code", "advisor__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["advisor", "cluster"],
+                name="advisor_assigned_once_per_cluster",
+                violation_error_message=_("This advisor is already assigned to this cluster."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.advisor} · {self.cluster}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.advisor_id
+            and not UserScope.objects.filter(user_id=self.advisor_id, role=Role.ADVISOR).exists()
+        ):
+            raise ValidationError({"advisor": _("Only a ministry advisor can be assigned to a cluster.")})

@@ -7,6 +7,8 @@ from django.views.decorators.http import require_GET
 
 from . import selectors
 from .access import get_cluster_for_user, get_province_for_user
+from .listing import export_response, list_page
+from .lists import CLUSTER_LIST, PROVINCE_LIST
 from .maps import MAP_ATTRIBUTION, MapStyle, thailand_svg
 
 
@@ -17,15 +19,22 @@ def province_list(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "").replace("\x00", "")[:30]
     cluster = request.GET.get("cluster", "").replace("\x00", "")[:10]
     provinces = selectors.province_search(user=request.user, q=q, region=region, cluster=cluster)
+    # The region column shows the scheme the filter chose (the four-region one by default).
+    scheme = "6" if region.startswith("r6:") else "4"
+    for p in provinces:
+        p.shown_region = p.region6 if scheme == "6" else p.region4
+    listing = list_page(request, provinces, PROVINCE_LIST)
+    if listing.export:
+        return export_response(listing, PROVINCE_LIST)
     return render(
         request,
         "provinces/province_list.html",
         {
-            "provinces": provinces,
+            "listing": listing,
+            "provinces": listing.rows,
             "q": q,
             "region": region,
-            # The region column shows the scheme the filter chose (the four-region one by default).
-            "region_scheme": "6" if region.startswith("r6:") else "4",
+            "region_scheme": scheme,
             "cluster": cluster,
             "regions": selectors.region_options(),
             "clusters": selectors.cluster_options(),
@@ -45,9 +54,10 @@ def province_history(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def cluster_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "provinces/cluster_list.html", {"clusters": selectors.clusters_for_user(user=request.user)}
-    )
+    listing = list_page(request, selectors.clusters_for_user(user=request.user), CLUSTER_LIST)
+    if listing.export:
+        return export_response(listing, CLUSTER_LIST)
+    return render(request, "provinces/cluster_list.html", {"listing": listing, "clusters": listing.rows})
 
 
 @require_GET

@@ -8,8 +8,12 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .uploads import Refused, check_workbook
+
+# Values a spreadsheet may read as a formula (or a DDE command) when they start a cell.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 # One row's cells present in the file: column (1-based) → (value, whether the cell holds a formula).
 Cells = dict[int, tuple[object, bool]]
@@ -17,6 +21,15 @@ Cells = dict[int, tuple[object, bool]]
 
 class Unreadable(Refused):
     """The upload cannot be read at all; ``message`` says why, in the user's language."""
+
+
+def safe_text(value: object) -> str:
+    """Text for a cell (XLSX or CSV) that no spreadsheet will run: control characters that XLSX cannot hold
+    are dropped and a value that starts like a formula (=, +, -, @, tab, CR) gets a leading apostrophe."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    if text.startswith(FORMULA_PREFIXES) or text.startswith("'"):
+        return "'" + text
+    return text
 
 
 def cell_text(value: object) -> str:

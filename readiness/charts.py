@@ -27,11 +27,17 @@ GRID = "#dee2e6"  # Bootstrap border colour
 LAGGING_RED = "#C00000"  # deep red: distinct from the vermilion of "people" in DIMENSION_HEX
 TICKS = [0, 25, 50, 75, 100]
 
+# Chart text is sized for its rendered size, not only for its viewBox: a chart drawn narrower than its viewBox
+# shrinks its text with it. The spread chart is drawn at least MIN_RENDERED_WIDTH wide (app.css: it scrolls in
+# its figure on a phone), so no label of it falls below SMALL_TEXT px there; the bars chart is compact (its
+# viewBox about the width of a phone's card or a page's side column), so that it can stand in either.
+SMALL_TEXT = 11  # the smallest text of a chart, in viewBox units (ticks, province names, keys)
 WIDTH = 560
 LABEL_COLUMN = 120  # room for the dimension names (Thai or English) on the left
 PLOT_WIDTH = 380  # 0–100 maps onto this; 100 divides it evenly so 25/50/75 land on whole pixels
 PLOT_LEFT = LABEL_COLUMN
 PLOT_RIGHT = PLOT_LEFT + PLOT_WIDTH  # the rest, up to WIDTH, holds the value printed after a bar
+MIN_RENDERED_WIDTH = WIDTH
 
 
 # --- small helpers -------------------------------------------------------------------------------
@@ -46,9 +52,9 @@ def _num(value: float | Decimal) -> str:
     return str(shown)
 
 
-def _x(value: float) -> float:
-    """The x of a 0–100 value on the plot; values outside the scale are pinned to its ends."""
-    return PLOT_LEFT + max(0.0, min(100.0, float(value))) / 100 * PLOT_WIDTH
+def _x(value: float, left: float = PLOT_LEFT, width: float = PLOT_WIDTH) -> float:
+    """The x of a 0–100 value on a plot; values outside the scale are pinned to its ends."""
+    return left + max(0.0, min(100.0, float(value))) / 100 * width
 
 
 def _attrs(attrs: dict[str, object]) -> str:
@@ -92,11 +98,13 @@ def _text_width(content: str, font_size: float) -> float:
     return width * font_size
 
 
-def _svg(width: float, height: float, title: str, body: list[str], desc: str = "") -> SafeString:
+def _svg(
+    width: float, height: float, title: str, body: list[str], desc: str = "", *, kind: str
+) -> SafeString:
     """Wrap the parts in an accessible, responsive <svg>: aria-label + <title> (+ <desc> for the data)."""
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(width)} {_num(height)}" '
-        f'width="100%" role="img" aria-label="{escape(title)}" class="readiness-chart">'
+        f'width="100%" role="img" aria-label="{escape(title)}" class="readiness-chart" data-chart="{kind}">'
         f"<title>{escape(title)}</title>"
     )
     if desc:
@@ -104,13 +112,15 @@ def _svg(width: float, height: float, title: str, body: list[str], desc: str = "
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 — every piece above is escaped
 
 
-def _grid(top: float, bottom: float) -> list[str]:
+def _grid(
+    top: float, bottom: float, left: float = PLOT_LEFT, width: float = PLOT_WIDTH, size: float = SMALL_TEXT
+) -> list[str]:
     """Vertical gridlines at 0/25/50/75/100 with their tick labels under the plot."""
     parts = []
     for tick in TICKS:
-        x = _x(tick)
+        x = _x(tick, left, width)
         parts.append(_line(x, top, x, bottom, stroke=GRID, stroke_width=1))
-        parts.append(_text(x, bottom + 13, str(tick), font_size=10, fill=MUTED, text_anchor="middle"))
+        parts.append(_text(x, bottom + size + 3, str(tick), font_size=size, fill=MUTED, text_anchor="middle"))
     return parts
 
 
@@ -123,8 +133,17 @@ def _summary(values: dict[str, float | None], labels: dict[str, str], no_data_la
 
 # --- chart 1: one province, three dimensions ------------------------------------------------------
 
-BAR_ROW = 34
-BAR_HEIGHT = 18
+# Compact: each dimension's name stands above its bar, so the bars take the whole width. Drawn about as
+# wide as its viewBox (a phone's card, a page's side column; app.css caps it), its text keeps its size.
+BARS_WIDTH = 320
+BARS_LEFT = 10  # room for half of the "0" tick under the plot
+BARS_PLOT = 260  # 0–100 maps onto this (2.6 units a point); the rest holds the value printed after a bar
+BARS_RIGHT = BARS_LEFT + BARS_PLOT
+BAR_LABEL_SIZE = 13
+BAR_ROW = 46  # the name's line, then the bar
+BAR_LABEL_BASELINE = 15
+BAR_TOP = 22
+BAR_HEIGHT = 16
 PREVIOUS_COLOUR = TEXT_COLOUR
 
 
@@ -144,48 +163,69 @@ def dimension_bars(
     """
     previous = previous or {}
     has_previous = any(previous.get(key) is not None for key in DIMENSIONS)
-    top = 26 if has_previous else 8  # the legend takes a line above the rows
+    top = 22 if has_previous else 0  # the legend takes a line above the rows
     bottom = top + BAR_ROW * len(DIMENSIONS)
-    height = bottom + 20  # tick labels
+    height = bottom + SMALL_TEXT + 8  # tick labels
+
+    def x(value: float) -> float:
+        return _x(value, BARS_LEFT, BARS_PLOT)
 
     parts: list[str] = []
     if has_previous:
         # At the top right, over the plot, where it reads as a key and not as a row.
-        legend_x = PLOT_RIGHT - _text_width(previous_label, 11) - 8
-        parts.append(_line(legend_x, 6, legend_x, 20, stroke=PREVIOUS_COLOUR, stroke_width=2))
-        parts.append(_text(legend_x + 6, 17, previous_label, font_size=11, fill=MUTED, class_="legend"))
-    parts += _grid(top, bottom)
+        legend_x = BARS_RIGHT - _text_width(previous_label, SMALL_TEXT) - 8
+        parts.append(_line(legend_x, 4, legend_x, 18, stroke=PREVIOUS_COLOUR, stroke_width=2))
+        parts.append(
+            _text(legend_x + 6, 15, previous_label, font_size=SMALL_TEXT, fill=MUTED, class_="legend")
+        )
+    parts += _grid(top + BAR_TOP - 4, bottom, BARS_LEFT, BARS_PLOT)
 
     for index, key in enumerate(DIMENSIONS):
         label = labels.get(key, key)
         row_top = top + index * BAR_ROW
-        bar_top = row_top + (BAR_ROW - BAR_HEIGHT) / 2
-        baseline = row_top + BAR_ROW / 2 + 4  # visually centres 12px text on the bar
+        bar_top = row_top + BAR_TOP
+        baseline = bar_top + BAR_HEIGHT / 2 + 4.5  # visually centres 13px text on the bar
         value, old = values.get(key), previous.get(key)
-        parts.append(_text(PLOT_LEFT - 8, baseline, label, text_anchor="end"))
+        parts.append(_text(BARS_LEFT, row_top + BAR_LABEL_BASELINE, label, font_size=BAR_LABEL_SIZE))
 
         # Text goes past the bar *and* past the marker, so the marker never strikes through it.
-        after = max(_x(value) if value is not None else PLOT_LEFT, _x(old) if old is not None else PLOT_LEFT)
+        after = max(x(value) if value is not None else BARS_LEFT, x(old) if old is not None else BARS_LEFT)
         if value is None:
-            parts.append(_text(after + 6, baseline, no_data_label, fill=MUTED, class_="no-data"))
+            # After the marker where it fits; otherwise at the right end of the name's line.
+            if after + 6 + _text_width(no_data_label, BAR_LABEL_SIZE) <= BARS_WIDTH:
+                spot: dict[str, object] = {"x": after + 6, "y": baseline}
+            else:
+                spot = {"x": BARS_WIDTH, "y": row_top + BAR_LABEL_BASELINE, "text_anchor": "end"}
+            parts.append(
+                _text(content=no_data_label, font_size=BAR_LABEL_SIZE, fill=MUTED, class_="no-data", **spot)
+            )
         else:
             bar = {
-                "x": PLOT_LEFT,
+                "x": BARS_LEFT,
                 "y": bar_top,
-                "width": _x(value) - PLOT_LEFT,
+                "width": x(value) - BARS_LEFT,
                 "height": BAR_HEIGHT,
                 "fill": DIMENSION_HEX[key],
                 "class_": "bar",
                 "data_dimension": key,
             }
             parts.append(_titled(f"<rect {_attrs(bar)}/>", f"{label} {_num(value)}"))
-            parts.append(_text(after + 5, baseline, _num(value), font_weight="bold", class_="value"))
+            parts.append(
+                _text(
+                    after + 5,
+                    baseline,
+                    _num(value),
+                    font_size=BAR_LABEL_SIZE,
+                    font_weight="bold",
+                    class_="value",
+                )
+            )
         if old is not None:
             marker = _line(
-                _x(old),
-                bar_top - 4,
-                _x(old),
-                bar_top + BAR_HEIGHT + 4,
+                x(old),
+                bar_top - 3,
+                x(old),
+                bar_top + BAR_HEIGHT + 3,
                 stroke=PREVIOUS_COLOUR,
                 stroke_width=2,
                 class_="previous",
@@ -196,14 +236,14 @@ def dimension_bars(
     desc = _summary(values, labels, no_data_label)
     if has_previous:
         desc += f" ({previous_label}: {_summary(previous, labels, no_data_label)})"
-    return _svg(WIDTH, height, title, parts, desc)
+    return _svg(BARS_WIDTH, height, title, parts, desc, kind="bars")
 
 
 # --- chart 2: the spread of a cluster's (or the country's) provinces --------------------------------
 
 LABEL_ALL_UP_TO = 12  # more provinces than this (national view): only the lagging one is named
-NAME_SIZE = 10
-LANE_HEIGHT = 12
+NAME_SIZE = SMALL_TEXT
+LANE_HEIGHT = 13
 # Baselines of the lanes for province names, nearest the track first: above, below, then a second
 # row above and below. A national chart only uses the first.
 LANE_OFFSETS = [-9, 18, -9 - LANE_HEIGHT, 18 + LANE_HEIGHT]
@@ -290,7 +330,9 @@ def cluster_spread(
         mean_text = f"{mean_label} {_num(mean)}"
         key_x = COLUMN_LEFT + 1
         parts.append(_line(key_x, track_y + 6, key_x, track_y + 16, stroke=TEXT_COLOUR, stroke_width=2))
-        parts.append(_text(key_x + 6, track_y + 15, mean_text, font_size=11, fill=MUTED, class_="mean"))
+        parts.append(
+            _text(key_x + 6, track_y + 15, mean_text, font_size=SMALL_TEXT, fill=MUTED, class_="mean")
+        )
 
         low, high = dots[0], dots[-1]
         compared = len(dots) > 1  # one province alone lags behind nobody
@@ -372,4 +414,4 @@ def cluster_spread(
         )
         parts.append(_titled(marker, mean_text))
 
-    return _svg(WIDTH, bottom + 20, title, parts, "; ".join(summary))
+    return _svg(WIDTH, bottom + SMALL_TEXT + 9, title, parts, "; ".join(summary), kind="spread")

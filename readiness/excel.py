@@ -37,7 +37,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from provinces.models import Cluster, Province
 from provinces.thai import THAI_DIGITS
-from provinces.workbooks import Cells, Unreadable, cell_text, read_workbook
+from provinces.workbooks import FORMULA_PREFIXES, Cells, Unreadable, cell_text, read_workbook, safe_text
 
 from . import scoring, services
 from .access import can_edit_assessment
@@ -58,9 +58,6 @@ SHEET_HELP = "คำแนะนำ"
 SHEET_FORM = "แบบประเมิน"
 SHEET_META = "_meta"
 SHEETS = (SHEET_HELP, SHEET_FORM, SHEET_META)
-
-# Values a spreadsheet may read as a formula (or a DDE command) when they start a cell.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 @dataclass(frozen=True)
@@ -100,15 +97,6 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 # --- cells ---------------------------------------------------------------------------------------
-
-
-def safe_text(value: object) -> str:
-    """Text for a cell that no spreadsheet will run: control characters that XLSX cannot hold are dropped
-    and a value that starts like a formula (=, +, -, @, tab, CR) gets a leading apostrophe."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    if text.startswith(FORMULA_PREFIXES) or text.startswith("'"):
-        return "'" + text
-    return text
 
 
 def unsafe_text(text: str) -> str:

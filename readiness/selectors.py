@@ -509,11 +509,26 @@ def recent_changes(*, province: Province, limit: int = 10) -> list:
     )
 
 
-def review_queue(*, user: User) -> QuerySet[Assessment]:
-    """Submitted assessments waiting for an advisor, oldest first."""
-    return (
-        visible_assessments(user)
-        .filter(status=AssessmentStatus.SUBMITTED)
-        .select_related("province", "province__cluster", "round")
-        .order_by("submitted_at")
-    )
+# What the advisor's queue lists: submissions waiting for review, and those returned to the province.
+REVIEW_STATUSES = (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED)
+
+
+def review_queue(
+    *,
+    user: User,
+    round: Round | None = None,
+    cluster: Cluster | None = None,
+    bangkok: bool = False,
+    statuses: tuple[str, ...] = (AssessmentStatus.SUBMITTED,),
+) -> QuerySet[Assessment]:
+    """Assessments in ``statuses`` (by default those submitted and waiting for an advisor), oldest submission
+    first; of one round, one cluster's provinces or Bangkok (which belongs to no cluster) if asked. The
+    national dashboard's count is this queue's for the current round."""
+    qs = visible_assessments(user).filter(status__in=statuses)
+    if round is not None:
+        qs = qs.filter(round=round)
+    if cluster is not None:
+        qs = qs.filter(province__cluster=cluster)
+    elif bangkok:
+        qs = qs.filter(province__cluster__isnull=True)
+    return qs.select_related("province", "province__cluster", "round").order_by("submitted_at", "pk")

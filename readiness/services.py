@@ -24,7 +24,7 @@ from provinces.errors import WorkflowError
 from provinces.models import Cluster, Province
 from provinces.uploads import Refused, check_evidence
 
-from . import scoring
+from . import scoring, signals
 from .access import can_edit_assessment, can_review
 from .choices import AssessmentStatus, EvidenceKind, ReviewAction, RoundStatus
 from .models import (
@@ -426,6 +426,7 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     assessment._history_user = by
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
     ReviewEvent.objects.create(assessment=assessment, action=ReviewAction.SUBMITTED, by=by)
+    signals.assessment_submitted.send_robust(sender=Assessment, assessment=assessment, by=by)
     return assessment
 
 
@@ -454,6 +455,12 @@ def assessment_return(
     )
     ReviewComment.objects.bulk_create(
         ReviewComment(event=event, indicator_id=pk, text=text) for pk, text in indicator_comments.items()
+    )
+    signals.assessment_returned.send_robust(
+        sender=Assessment,
+        assessment=assessment,
+        by=by,
+        comment=comment or next(iter(indicator_comments.values()), ""),
     )
     return assessment
 
@@ -488,6 +495,7 @@ def _approve(assessment: Assessment, by: User) -> Assessment:
     assessment._history_user = by
     assessment.save(update_fields=["status", "approved_snapshot", "updated_at"])
     ReviewEvent.objects.create(assessment=assessment, action=ReviewAction.APPROVED, by=by)
+    signals.assessment_approved.send_robust(sender=Assessment, assessment=assessment, by=by)
     return assessment
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,16 +12,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from provinces.access import (
     get_cluster_for_user,
     get_province_for_user,
+    is_searchable,
     require,
     role_of,
     scope_of,
+    visible_clusters,
     visible_provinces,
 )
 from provinces.choices import Role
+from provinces.listing import export_response, list_page, status_filter, status_value
+from provinces.models import Cluster
 from provinces.parsing import parse_fiscal_year
 from provinces.thai import thai_sorted
 
-from . import charts, selectors, services
+from . import charts, lists, selectors, services
 from .access import (
     can_edit_assessment,
     can_review,
@@ -29,6 +34,7 @@ from .access import (
     may_include_unapproved,
 )
 from .choices import AssessmentStatus, Dimension
+from .deadlines import review_due_on
 from .forms import AnswerForm, BulkApproveForm, EvidenceForm, ReturnForm
 from .models import Answer, Assessment, Round
 
@@ -522,18 +528,49 @@ def national_rollup(request: HttpRequest) -> HttpResponse:
 # --- advisor review -----------------------------------------------------------------------------
 
 
+def _queue_filters(request: HttpRequest) -> dict:
+    """The review queue's filters from the query string; a value that names nothing is ignored."""
+    code = request.GET.get("cluster", "")
+    fy = parse_fiscal_year(request.GET.get("fy", ""))
+    clusters = visible_clusters(request.user)
+    return {
+        "round": selectors.rounds().filter(fiscal_year=fy).first() if fy else None,
+        "cluster": clusters.filter(code=code.upper()).first() if code and is_searchable(code) else None,
+        "bangkok": code == "none",
+        "statuses": status_filter(request.GET.get("status"), selectors.REVIEW_STATUSES),
+    }
+
+
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
+    """The advisor's queue, oldest submission first, filterable by round, cluster and status; submissions of
+    rounds before the current one are marked."""
     if not can_review(request.user):
         raise Http404("review")
-    queue = list(selectors.review_queue(user=request.user))
-    scores = selectors.live_scores([a.pk for a in queue])
-    for a in queue:
+    filters = _queue_filters(request)
+    listing = list_page(request, selectors.review_queue(user=request.user, **filters), lists.REVIEW_QUEUE)
+    current = selectors.current_round()
+    scores = selectors.live_scores([a.pk for a in listing.rows])
+    for a in listing.rows:
         a.scores = scores[a.pk]
-    by_cluster: dict = {}
-    for a in queue:
-        by_cluster.setdefault(a.province.cluster, []).append(a)
-    return render(request, "readiness/review_queue.html", {"queue": queue, "by_cluster": by_cluster})
+        a.earlier_round = current is not None and a.round.fiscal_year < current.fiscal_year
+        a.due_on = review_due_on(a) if a.status == AssessmentStatus.SUBMITTED else None
+    if listing.export:
+        return export_response(listing, lists.REVIEW_QUEUE)
+    return render(
+        request,
+        "readiness/review_queue.html",
+        {
+            "listing": listing,
+            "filters": filters,
+            "status": status_value(filters["statuses"]),
+            "statuses": [AssessmentStatus(v) for v in selectors.REVIEW_STATUSES],
+            "rounds": selectors.rounds(),
+            "clusters": thai_sorted(Cluster.objects.all()),
+            "current_round": current,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -120,10 +120,10 @@ def matrix_svg(
     )
     for tick in (0, 25, 50, 75, 100):
         out.append(
-            f'<text x="{_f(_x(tick))}" y="{TOP + PLOT_H + 14}" {FONT} font-size="10" fill="#6c757d" text-anchor="middle">{tick}</text>'
+            f'<text x="{_f(_x(tick))}" y="{TOP + PLOT_H + 14}" {FONT} font-size="11" fill="#6c757d" text-anchor="middle">{tick}</text>'
         )
         out.append(
-            f'<text x="{LEFT - 6}" y="{_f(_y(tick) + 3)}" {FONT} font-size="10" fill="#6c757d" text-anchor="end">{tick}</text>'
+            f'<text x="{LEFT - 6}" y="{_f(_y(tick) + 3)}" {FONT} font-size="11" fill="#6c757d" text-anchor="end">{tick}</text>'
         )
     out.append(
         f'<text x="{LEFT + 4}" y="{TOP + PLOT_H + 30}" {FONT} font-size="11" fill="#495057">← {escape(low)}</text>'

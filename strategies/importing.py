@@ -49,6 +49,7 @@ from provinces.thai import THAI_DIGITS
 from provinces.workbooks import Unreadable, cell_text, read_workbook
 from readiness.choices import DIMENSIONS, Dimension
 
+from . import embeddings, signals
 from .access import can_import, can_own
 from .choices import EffectSource, FundingSource, PartnerSector, Pillar, StrategyStatus, WorkArea
 from .models import MAX_BUDGET, CriterionScore, Project, Strategy
@@ -858,6 +859,8 @@ def strategies_import(
         raise ImportFailed(_sorted(issues))
 
     summary = ImportSummary(with_projects=with_projects)
+    created: list[Strategy] = []
+    changed: list[Strategy] = []
     for row in rows:
         strategy = row.existing
         if strategy is None:
@@ -872,8 +875,11 @@ def strategies_import(
             strategy._history_user = by
             strategy.save()
             summary.created += 1
+            created.append(strategy)
         else:
             changes = _strategy_changes(strategy, row.fields)
+            if changes or (with_projects and plans[row.number].changes):
+                changed.append(strategy)
             if changes:
                 for name, value in changes.items():
                     setattr(strategy, name, value)
@@ -887,6 +893,9 @@ def strategies_import(
         if with_projects:
             plan = plans.get(row.number) or _project_plan([], row.projects)
             _apply_projects(strategy, plan, by, summary)
+    embeddings.schedule(s.pk for s in (*created, *changed))
+    if created or changed:
+        signals.strategies_imported.send_robust(sender=Strategy, created=created, changed=changed, by=by)
     return summary
 
 

@@ -487,3 +487,30 @@ class BudgetEnvelope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_id} {self.fiscal_year}: {self.amount}"
+
+
+class StrategyEmbedding(models.Model):
+    """A strategy's meaning vector for the overlap finder (decision/semantic.py): float32 bytes, with the
+    hash of the text and encoder it was computed from. A vector whose hash no longer matches the strategy's
+    text is stale and not used; it is recomputed after the change is committed (strategies/embeddings.py)."""
+
+    strategy = models.OneToOneField(
+        Strategy,
+        verbose_name=_("strategy"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="embedding",
+    )
+    text_hash = models.CharField(_("hash of the embedded text"), max_length=64)
+    vector = models.BinaryField(_("vector (float32)"))
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("strategy embedding")
+        verbose_name_plural = _("strategy embeddings")
+        constraints = [
+            models.CheckConstraint(condition=~Q(text_hash=""), name="strategy_embedding_hash_present"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy_id} {self.text_hash[:12]}"

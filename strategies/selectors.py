@@ -4,14 +4,29 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from provinces.models import Cluster, Province
 
 from .access import visible_strategies
 from .choices import FundingSource, StrategyStatus
-from .matrix import LETTERS
+from .deadlines import with_proposed_at
+from .matrix import LETTERS, QUADRANTS, SPLIT
 from .models import Criterion, CriterionScore, ProgressNote, Project, Strategy, StrategyReview
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=17, decimal_places=2))
@@ -39,9 +54,29 @@ def with_budget(qs: QuerySet[Strategy]) -> QuerySet[Strategy]:
     )
 
 
+def with_quadrant(qs: QuerySet[Strategy]) -> QuerySet[Strategy]:
+    """``shown_quadrant``: the quadrant ``Strategy.quadrant`` shows (the advisor's override, else the letter the
+    two effects give, split as in matrix.py), in SQL so that lists filter and sort by it across pages."""
+    by_effects = [
+        When(
+            (Q(asean_effect__gte=SPLIT) if q.asean_high else Q(asean_effect__lt=SPLIT))
+            & (Q(national_effect__gte=SPLIT) if q.national_high else Q(national_effect__lt=SPLIT)),
+            then=Value(q.letter),
+        )
+        for q in QUADRANTS.values()
+    ]
+    return qs.annotate(
+        shown_quadrant=Case(
+            When(~Q(override_quadrant=""), then=F("override_quadrant")), *by_effects, output_field=CharField()
+        )
+    )
+
+
 def strategies_for(*, user: User, filters: StrategyFilters) -> QuerySet[Strategy]:
-    """Visible strategies with owner, lineage and total budget (one query)."""
-    qs = with_budget(visible_strategies(user).select_related("province", "cluster", "previous"))
+    """Visible strategies with owner, lineage, total budget and shown quadrant (one query)."""
+    qs = with_quadrant(
+        with_budget(visible_strategies(user).select_related("province", "cluster", "previous"))
+    )
     if filters.fiscal_year:
         qs = qs.filter(fiscal_year=filters.fiscal_year)
     if filters.province:
@@ -57,25 +92,36 @@ def strategies_for(*, user: User, filters: StrategyFilters) -> QuerySet[Strategy
         qs = qs.filter(work_area=filters.work_area)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    strategies = qs.order_by("-fiscal_year", "cluster__code", "province__code", "pk")
     if filters.quadrant in LETTERS:
-        # The quadrant is derived (override or effects): filter in Python over one query's rows.
-        return [s for s in strategies if s.quadrant == filters.quadrant]
-    return strategies
+        qs = qs.filter(shown_quadrant=filters.quadrant)
+    return qs.order_by("-fiscal_year", "cluster__code", "province__code", "pk")
 
 
 def fiscal_years() -> list[int]:
     return list(Strategy.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
 
 
-def review_queue(*, user: User) -> QuerySet[Strategy]:
-    return (
-        visible_strategies(user)
-        .filter(status=StrategyStatus.PROPOSED)
-        .select_related("province", "cluster")
-        .annotate(total_budget=Coalesce(Sum("projects__budget"), ZERO))
-        .order_by("updated_at")
-    )
+# What the advisor's queue lists: strategies waiting for review, and those returned to their owners.
+REVIEW_STATUSES = (StrategyStatus.PROPOSED, StrategyStatus.RETURNED)
+
+
+def review_queue(
+    *,
+    user: User,
+    fiscal_year: int | None = None,
+    cluster: Cluster | None = None,
+    statuses: tuple[str, ...] = (StrategyStatus.PROPOSED,),
+) -> QuerySet[Strategy]:
+    """Visible strategies in ``statuses`` (by default those waiting for the advisor), oldest proposal first:
+    ``waiting_since`` is when each was last proposed (its last change for one imported as proposed). A
+    cluster's queue holds the cluster's own strategies and its member provinces'."""
+    qs = visible_strategies(user).filter(status__in=statuses)
+    if fiscal_year:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    if cluster is not None:
+        qs = qs.filter(Q(cluster=cluster) | Q(province__cluster=cluster))
+    qs = with_quadrant(with_budget(with_proposed_at(qs.select_related("province", "cluster"))))
+    return qs.annotate(waiting_since=Coalesce("proposed_at", "updated_at")).order_by("waiting_since", "pk")
 
 
 @dataclass

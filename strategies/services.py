@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from provinces.errors import WorkflowError
 from provinces.models import Cluster, Province
 
+from . import embeddings, signals
 from .access import can_edit_strategy, can_own, can_review_strategies
 from .choices import (
     Axis,
@@ -128,6 +129,7 @@ def strategy_create(
     _apply_scores(strategy, scores)
     strategy.save()
     strategy.indicators.set(_indicators(strategy, data.indicator_ids))
+    embeddings.schedule([strategy.pk])
     return strategy
 
 
@@ -169,6 +171,7 @@ def strategy_update(*, strategy: Strategy, data: StrategyData, scores: dict[int,
     strategy._history_user = by
     strategy.save()
     strategy.indicators.set(_indicators(strategy, data.indicator_ids))
+    embeddings.schedule([strategy.pk])  # the task re-encodes only if the title or summary changed
     return strategy
 
 
@@ -255,7 +258,9 @@ def strategy_comment(
         raise WorkflowError(_("A comment cannot be empty."))
     if reply_to is not None and reply_to.strategy_id != strategy.pk:
         raise WorkflowError(_("You can only reply within the same strategy."))
-    return _log(strategy, ReviewKind.COMMENT, by, text.strip(), reply_to)
+    review = _log(strategy, ReviewKind.COMMENT, by, text.strip(), reply_to)
+    signals.strategy_commented.send_robust(sender=Strategy, review=review, by=by)
+    return review
 
 
 @transaction.atomic
@@ -281,6 +286,9 @@ def strategy_override(*, strategy: Strategy, quadrant: str, reason: str, by: Use
     strategy._change_reason = reason.strip()[:100]
     strategy.save()
     _log(strategy, ReviewKind.OVERRIDE, by, f"{strategy.computed_quadrant} → {quadrant}: {reason.strip()}")
+    signals.quadrant_overridden.send_robust(
+        sender=Strategy, strategy=strategy, by=by, quadrant=quadrant, reason=reason.strip()
+    )
     return strategy
 
 
@@ -297,6 +305,7 @@ def strategy_override_withdraw(*, strategy: Strategy, by: User) -> Strategy:
     strategy._history_user = by
     strategy.save()
     _log(strategy, ReviewKind.OVERRIDE_WITHDRAWN, by, f"{old} → {strategy.computed_quadrant}")
+    signals.override_withdrawn.send_robust(sender=Strategy, strategy=strategy, by=by)
     return strategy
 
 

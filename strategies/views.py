@@ -1,31 +1,37 @@
 """Strategy views: thin — get the object for the user, validate the form, call a service, redirect."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from provinces.access import (
     get_cluster_for_user,
     get_province_for_user,
     is_nationwide,
+    is_searchable,
     require,
     role_of,
     scope_of,
+    visible_clusters,
 )
 from provinces.choices import Role
+from provinces.listing import export_response, list_page, status_filter, status_value
 from provinces.models import Cluster, Province
-from provinces.parsing import parse_fiscal_year
+from provinces.parsing import parse_fiscal_year, parse_id
 from provinces.thai import fiscal_year as fiscal_year_of
+from provinces.thai import thai_sorted
 from readiness import charts as readiness_charts
 from readiness import selectors as readiness
 from readiness.choices import DIMENSIONS, Dimension
 from readiness.models import Indicator, Round
 
-from . import selectors, services
+from . import lists, selectors, services
 from .access import (
     can_edit_strategy,
     can_import,
@@ -36,6 +42,7 @@ from .access import (
 )
 from .charts import strategy_matrix
 from .choices import PartnerSector, Pillar, StrategyStatus, WorkArea
+from .deadlines import strategy_review_due_on
 from .decision.selectors import project_flags
 from .forms import CommentForm, OverrideForm, ProgressForm, ProjectForm, ReturnForm, StrategyForm
 from .matrix import LETTERS, QUADRANTS
@@ -86,15 +93,20 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("cluster", "")
     if code:
         filters.cluster = get_cluster_for_user(request.user, code)
-    strategies = selectors.strategies_for(user=request.user, filters=filters)
+    listing = list_page(
+        request, selectors.strategies_for(user=request.user, filters=filters), lists.STRATEGY_LIST
+    )
+    if listing.export:
+        return export_response(listing, lists.STRATEGY_LIST)
     return render(
         request,
         "strategies/strategy_list.html",
         {
-            "strategies": strategies,
+            "listing": listing,
+            "strategies": listing.rows,
             "can_create": bool(owners_for_user(request.user)),
             "can_import": can_import(request.user),
-            "clusters": Cluster.objects.order_by("code") if is_nationwide(request.user) else [],
+            "clusters": thai_sorted(Cluster.objects.all()) if is_nationwide(request.user) else [],
             "cluster_code": code,
             "matrix_url": _matrix_url_for(request.user),
             **_filter_context(request, filters),
@@ -386,13 +398,76 @@ def strategy_override_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Override withdrawn: the quadrant follows the criteria again."))  # fmt: skip
 
 
-@require_GET
+def _queue_filters(request: HttpRequest) -> dict:
+    """The review queue's filters from the query string; a value that names nothing is ignored."""
+    code = request.GET.get("cluster", "")
+    clusters = visible_clusters(request.user)
+    return {
+        "fiscal_year": parse_fiscal_year(request.GET.get("fy", "")),
+        "cluster": clusters.filter(code=code.upper()).first() if code and is_searchable(code) else None,
+        "statuses": status_filter(request.GET.get("status"), selectors.REVIEW_STATUSES),
+    }
+
+
+@require_http_methods(["GET", "POST"])
 def strategy_review_queue(request: HttpRequest) -> HttpResponse:
+    """The advisor's queue, oldest proposal first, filterable by round, cluster and status; ticked strategies
+    are endorsed together (POST)."""
     if not can_review_strategies(request.user):
         raise Http404("review")
+    if request.method == "POST":
+        return _bulk_endorse(request)
+    filters = _queue_filters(request)
+    listing = list_page(request, selectors.review_queue(user=request.user, **filters), lists.REVIEW_QUEUE)
+    if listing.export:
+        return export_response(listing, lists.REVIEW_QUEUE)
+    current = readiness.current_round()
+    for s in listing.rows:
+        s.earlier_round = current is not None and s.fiscal_year < current.fiscal_year
+        s.due_on = strategy_review_due_on(s)
     return render(
-        request, "strategies/review_queue.html", {"strategies": selectors.review_queue(user=request.user)}
+        request,
+        "strategies/review_queue.html",
+        {
+            "listing": listing,
+            "filters": filters,
+            "status": status_value(filters["statuses"]),
+            "statuses": [StrategyStatus(v) for v in selectors.REVIEW_STATUSES],
+            "fiscal_years": selectors.fiscal_years(),
+            "clusters": thai_sorted(Cluster.objects.all()),
+            "today": timezone.localdate(),
+        },
     )
+
+
+def _bulk_endorse(request: HttpRequest) -> HttpResponse:
+    """Endorse every ticked strategy, all or none: an id the advisor may not endorse (not waiting for review,
+    not visible, not a number) refuses the whole request and changes nothing."""
+    back = reverse("strategy_review_queue") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    raw = request.POST.getlist("strategy")[:1000]
+    ids = {parse_id(v) for v in raw}
+    if not raw:
+        messages.error(request, _("Tick the strategies to endorse first."))
+        return redirect(back)
+    chosen = list(selectors.review_queue(user=request.user).filter(pk__in={i for i in ids if i}))
+    if None in ids or len(chosen) != len(ids):
+        messages.error(
+            request, _("Some of the ticked strategies are not waiting for your review; nothing was endorsed.")
+        )
+        return redirect(back)
+    try:
+        with transaction.atomic():
+            for strategy in chosen:
+                services.strategy_endorse(strategy=strategy, by=request.user)
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext("%(n)s strategy was endorsed.", "%(n)s strategies were endorsed.", len(chosen))
+        % {"n": len(chosen)},
+    )
+    return redirect(back)
 
 
 # --- projects ------------------------------------------------------------------------------------

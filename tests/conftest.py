@@ -180,5 +180,8 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+# The test OpenID Connect provider (a subprocess) for the sign-in tests, tests/accounts and tests/e2e.
+from tests.oidc_provider.fixtures import oidc_provider, oidc_settings, provider_browser  # noqa: E402, F401
+
 # Readiness rounds are used by the access matrix as well as by the readiness tests.
 from tests.readiness.conftest import round_2569, round_2570  # noqa: E402, F401

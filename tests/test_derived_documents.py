@@ -30,7 +30,7 @@ from provinces.access import is_nationwide
 from provinces.models import Cluster, Province
 from readiness.models import Answer, Assessment
 from strategies.models import ProgressNote, Project, Strategy, StrategyReview
-from tests.briefings.conftest import pdf_text, squash
+from tests.briefings.conftest import docx_text, pdf_text, squash
 from tests.readiness.conftest import fill
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,9 @@ JOBS = [
     ("planner_lampang", "N-UP1", "en"), ("planner_lampang", "TH-52", "th"),
     ("secretariat", "N-UP1", "th"), ("secretariat_other", "NE-UP1", "en"), ("advisor", "N-UP1", "en"),
 ]  # fmt: skip
+# The same briefing as a Word document (the DOCX is written from the same print HTML): a reader who sees
+# less, one who sees more, a province briefing.
+DOCX_JOBS = [("planner_lampang", "N-UP1", "th"), ("secretariat", "N-UP1", "en"), ("planner", "TH-50", "th")]
 CLUSTERS_WITH_DATA = ["N-UP1", "NE-UP1"]
 SUMMARY = "พัฒนาด่านชายแดนและการค้าชายแดน เชื่อมโยงโลจิสติกส์ การค้าข้ามแดน และการท่องเที่ยวของกลุ่มจังหวัด"
 MARKER = re.compile(r"Zq[a-z]{4}")
@@ -193,7 +196,9 @@ def test_it_puts_in_no_briefing_file_what_a_reader_of_it_gets_a_404_for(
 
     monkeypatch.setattr(tasks.briefing_render_task, "delay", lambda *args, **kwargs: None)
     problems = []
-    for role, subject, language in JOBS:
+    for role, subject, language, file_format in [(*j, "pdf") for j in JOBS] + [
+        (*j, "docx") for j in DOCX_JOBS
+    ]:
         user = cast[role]
         spec = next(s for s in _specs(user) if (s.subject, s.language) == (subject, language))
         spec = next(
@@ -201,17 +206,18 @@ def test_it_puts_in_no_briefing_file_what_a_reader_of_it_gets_a_404_for(
         )  # the richest
         job, _created = briefing_services.briefing_request(
             kind=spec.kind, subject=spec.subject, fiscal_year=FY, language=spec.language,
-            include_unapproved=spec.include_unapproved, by=user,
+            include_unapproved=spec.include_unapproved, file_format=file_format, by=user,
         )  # fmt: skip
         job = briefing_services.briefing_render(briefing=job)
         assert job.status == "done", (role, spec, job.error)
-        text = pdf_text(job.file.open("rb").read())
+        text = _file_text(job)
         if missing := _expected_in_briefing(world, spec, hidden_from[role]) - set(
             MARKER.findall(squash(text))
         ):
-            problems.append(f"{role} {spec}: its PDF lacks its own {sorted(missing)}")
+            problems.append(f"{role} {spec}: its {file_format} lacks its own {sorted(missing)}")
     jobs = list(Briefing.objects.all())
-    texts = {job.pk: pdf_text(job.file.open("rb").read()) for job in jobs}
+    assert {job.format for job in jobs} == {"pdf", "docx"}
+    texts = {job.pk: _file_text(job) for job in jobs}
     for role in USERS:
         client, hidden = client_for(cast[role]), hidden_from[role]
         downloaded = 0
@@ -225,6 +231,11 @@ def test_it_puts_in_no_briefing_file_what_a_reader_of_it_gets_a_404_for(
                 problems.append(f"{role} downloads {job} of {requester}: it prints {sorted(leaks)}")
         assert downloaded, role
     assert not problems, "\n".join(problems)
+
+
+def _file_text(job: Briefing) -> str:
+    content = job.file.open("rb").read()
+    return docx_text(content) if job.format == "docx" else pdf_text(content)
 
 
 def _xlsx_text(content: bytes) -> str:

@@ -7,9 +7,11 @@ With nothing set, the app runs embedded: SQLite under var/, Celery tasks in-proc
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import fontpkg_sarabun
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -43,12 +45,18 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "audit",
     "provinces",
     "readiness",
     "strategies",
     "briefings",
+    "notifications",
+    "search",
     "dashboards",
     "devdata",
+    "accounts",
+    # After provinces: its admin extends the users' admin that provinces registers.
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -110,7 +118,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out user is refused before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
+    # Refuses every password when LOCAL_PASSWORDS is off (before the password is checked).
+    "accounts.backends.LocalPasswordsSwitch",
     "django.contrib.auth.backends.ModelBackend",
+    # Government accounts (OpenID Connect, below); it takes no password.
+    "accounts.backends.GovernmentAccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -199,11 +211,24 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Celery: Redis when REDIS_URL is set; otherwise tasks run in-process, so a newcomer needs no services.
+# Celery: Redis when REDIS_URL is set. Without it, `make run` starts a worker on kombu's filesystem
+# transport (CELERY_BROKER_URL=filesystem://, messages as files under var/celery/): a newcomer needs no
+# server, and a briefing still renders in the background with the same progress display. With neither
+# (tests, one-off commands) tasks run in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or os.environ.get("CELERY_BROKER_URL", "") or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _QUEUE_DIR = VAR_DIR / "celery" / "queue"
+    _QUEUE_DIR.mkdir(parents=True, exist_ok=True)
+    (VAR_DIR / "celery" / "control").mkdir(exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_QUEUE_DIR),
+        "data_folder_out": str(_QUEUE_DIR),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
+        "store_processed": False,
+    }
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -221,8 +246,39 @@ CACHES = {
     )
 }
 
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "planner@localhost")
+
+def mailers_from_environment(
+    default_backend: str = "django.core.mail.backends.filebased.EmailBackend",
+) -> dict:
+    """Django's MAILERS from the usual EMAIL_* variables. The embedded default writes each mail as a file
+    under var/mail/ (nothing leaves the machine); EMAIL_BACKEND=...smtp.EmailBackend with EMAIL_HOST etc.
+    sends for real."""
+    backend = os.environ.get("EMAIL_BACKEND", default_backend)
+    if backend.endswith("filebased.EmailBackend"):
+        options = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
+    elif backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+        }
+    else:
+        options = {}
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+MAILERS = mailers_from_environment()
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "no-reply@example.org")
+)
+# Notifications (notifications app): the absolute address of the site for links in mails, and how far back
+# the daily digest reaches for notifications not yet mailed.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+NOTIFICATIONS_DIGEST_MAX_AGE_DAYS = int(os.environ.get("NOTIFICATIONS_DIGEST_MAX_AGE_DAYS", "7"))
+NOTIFICATIONS_MAIL_MAX_RETRIES = int(os.environ.get("NOTIFICATIONS_MAIL_MAX_RETRIES", "5"))
 
 LOGGING = {
     "version": 1,
@@ -252,7 +308,23 @@ BRIEFING_MAX_ATTEMPTS = 2
 BRIEFING_QUEUE_TIMEOUT = int(os.environ.get("BRIEFING_QUEUE_TIMEOUT", "1800"))
 CELERY_BEAT_SCHEDULE = {
     "briefings-sweep": {"task": "briefings.sweep", "schedule": 60.0},
+    "privacy-purge-expired": {"task": "privacy.purge_expired", "schedule": 24 * 60 * 60.0},
+    # Deadline reminders each morning in Bangkok (CELERY_TIMEZONE); idempotent, so a second beat is harmless.
+    "notifications-send-reminders": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notifications-send-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
+# Deadlines (readiness/deadlines.py, strategies/deadlines.py): calendar days an advisor has to review a
+# submitted assessment or a proposed strategy before reminders start.
+REVIEW_DUE_DAYS = int(os.environ.get("REVIEW_DUE_DAYS", "14"))
+STRATEGY_REVIEW_DUE_DAYS = int(os.environ.get("STRATEGY_REVIEW_DUE_DAYS", "14"))
+# Overdue reminders (to planners, and to advisors of reviews) stop after this many working days overdue.
+REMINDER_OVERDUE_CAP = int(os.environ.get("REMINDER_OVERDUE_CAP", "10"))
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}  # one INFO line per page otherwise
 
 # Decision support (strategies/decision, docs/decision-support.md). The overlap threshold was tuned on the
@@ -308,3 +380,32 @@ SPECTACULAR_SETTINGS = {
         "QuadrantEnum": "strategies.matrix.QUADRANT_CHOICES",
     },
 }
+
+# Personal data (PDPA B.E. 2562; privacy app, docs/privacy-record-of-processing.md). The data protection
+# officer named on the privacy notice, and how long the access log and notifications are kept (days; the
+# daily purge, privacy.purge_expired, deletes older rows).
+PRIVACY_DPO_NAME = os.environ.get("PRIVACY_DPO_NAME", "")
+PRIVACY_DPO_EMAIL = os.environ.get("PRIVACY_DPO_EMAIL", "")
+PRIVACY_DPO_PHONE = os.environ.get("PRIVACY_DPO_PHONE", "")
+PRIVACY_DPO_ADDRESS = os.environ.get("PRIVACY_DPO_ADDRESS", "")
+PRIVACY_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("PRIVACY_ACCESS_LOG_RETENTION_DAYS", "730"))
+NOTIFICATION_RETENTION_DAYS = int(os.environ.get("NOTIFICATION_RETENTION_DAYS", "365"))
+
+# Sign-in with government accounts (OpenID Connect; accounts app, README "Sign-in with OpenID Connect"). Off
+# unless OIDC_ISSUER_URL is set; the provider's endpoints come from its discovery document, read when someone
+# first clicks the button (with a timeout) and cached. mozilla-django-oidc's names for the client settings.
+OIDC_ISSUER_URL = os.environ.get("OIDC_ISSUER_URL", "").strip().rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "").strip()
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's log-out
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "5"))  # seconds, each call to the provider
+# Off: only government accounts sign in (the login page shows only their button; passwords are refused).
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
+if OIDC_ISSUER_URL:
+    # Log-out is a form whose answer redirects to the provider's end_session_endpoint: CSP's form-action
+    # governs that redirect too.
+    _oidc = urlsplit(OIDC_ISSUER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_oidc.scheme}://{_oidc.netloc}")

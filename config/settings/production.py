@@ -36,13 +36,6 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {
-            "host": os.environ.get("EMAIL_HOST", "localhost"),
-            "port": int(os.environ.get("EMAIL_PORT", "25")),
-        },
-    }
-}
+# Real mail by default in production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, ... from the environment).
+MAILERS = mailers_from_environment("django.core.mail.backends.smtp.EmailBackend")  # noqa: F405
 IS_PRODUCTION = True

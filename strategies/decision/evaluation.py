@@ -22,7 +22,7 @@ the within-bucket IDF differs a little from the full set's, as it would on anoth
 import random
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from strategies.decision import overlaps
@@ -32,6 +32,13 @@ THRESHOLDS = (0.15, 0.20, 0.25, 0.28, 0.30, 0.35, 0.40)
 CV_GRID = tuple(round(0.10 + 0.01 * i, 2) for i in range(41))  # 0.10 … 0.50
 FOLDS = 5
 SEED = 2570
+
+# A finder under evaluation: (strategies, threshold) → reported groups. The lexical finder by default.
+Finder = Callable[[list[Doc], float], list[overlaps.Group]]
+
+
+def lexical_finder(docs: list[Doc], threshold: float) -> list[overlaps.Group]:
+    return overlaps.find_groups(docs, threshold=threshold)
 
 
 def doc_from_row(row: Sequence, ref: str = "") -> Doc:
@@ -163,12 +170,14 @@ def _within_one_group(labelled: LabelledSet, ids: Iterable[int]) -> bool:
     return len(found) == 1 and None not in found
 
 
-def reported_groups(labelled: LabelledSet, threshold: float) -> list[overlaps.Group]:
-    return overlaps.find_groups(list(labelled.docs), threshold=threshold)
+def reported_groups(
+    labelled: LabelledSet, threshold: float, finder: Finder = lexical_finder
+) -> list[overlaps.Group]:
+    return finder(list(labelled.docs), threshold)
 
 
-def score(labelled: LabelledSet, threshold: float) -> Score:
-    reported = reported_groups(labelled, threshold)
+def score(labelled: LabelledSet, threshold: float, finder: Finder = lexical_finder) -> Score:
+    reported = reported_groups(labelled, threshold, finder)
     found = overlaps.group_pairs(reported)
     truth = true_pairs(labelled)
     wanted = true_groups(labelled)
@@ -186,14 +195,18 @@ def score(labelled: LabelledSet, threshold: float) -> Score:
     )
 
 
-def scores(labelled: LabelledSet, thresholds: Iterable[float] = THRESHOLDS) -> list[Score]:
-    return [score(labelled, t) for t in thresholds]
+def scores(
+    labelled: LabelledSet, thresholds: Iterable[float] = THRESHOLDS, finder: Finder = lexical_finder
+) -> list[Score]:
+    return [score(labelled, t, finder) for t in thresholds]
 
 
-def best_threshold(labelled: LabelledSet, grid: Sequence[float] = CV_GRID) -> float:
+def best_threshold(
+    labelled: LabelledSet, grid: Sequence[float] = CV_GRID, finder: Finder = lexical_finder
+) -> float:
     """The threshold of the grid with the highest group F1, then pair F1; of several equally good ones the
     middle one (the farthest from both edges of the plateau)."""
-    results = scores(labelled, grid)
+    results = scores(labelled, grid, finder)
     best = max((s.group_f1, s.pair_f1) for s in results)
     tied = [s.threshold for s in results if (s.group_f1, s.pair_f1) == best]
     return tied[(len(tied) - 1) // 2]
@@ -230,26 +243,33 @@ class CrossValidation:
 
 
 def cross_validate(
-    labelled: LabelledSet, *, k: int = FOLDS, grid: Sequence[float] = CV_GRID, seed: int = SEED
+    labelled: LabelledSet,
+    *,
+    k: int = FOLDS,
+    grid: Sequence[float] = CV_GRID,
+    seed: int = SEED,
+    finder: Finder = lexical_finder,
 ) -> CrossValidation:
     parts = folds(labelled, k, seed)
     every = frozenset(d.id for d in labelled.docs)
     chosen = []
     tested: Score | None = None
     for part in parts:
-        threshold = best_threshold(labelled.subset(every - part), grid)
+        threshold = best_threshold(labelled.subset(every - part), grid, finder)
         chosen.append(threshold)
-        result = score(labelled.subset(part), threshold)
+        result = score(labelled.subset(part), threshold, finder)
         tested = result if tested is None else tested + result
     assert tested is not None
     return CrossValidation(chosen=tuple(chosen), tested=tested)
 
 
-def missed_and_wrong(labelled: LabelledSet, threshold: float) -> tuple[list[list[Doc]], list[list[Doc]]]:
+def missed_and_wrong(
+    labelled: LabelledSet, threshold: float, finder: Finder = lexical_finder
+) -> tuple[list[list[Doc]], list[list[Doc]]]:
     """The true groups not found whole, and the reported groups that mix subjects — to read while tuning.
     Only ever call it on the tuning set: reading the held-out set's misses is tuning on it."""
     by_id = {d.id: d for d in labelled.docs}
-    reported = [frozenset(g.ids) for g in reported_groups(labelled, threshold)]
+    reported = [frozenset(g.ids) for g in reported_groups(labelled, threshold, finder)]
     missed = [
         [by_id[i] for i in sorted(group)]
         for group in true_groups(labelled)
@@ -260,11 +280,14 @@ def missed_and_wrong(labelled: LabelledSet, threshold: float) -> tuple[list[list
 
 
 def pair_recall_by_note(
-    labelled: LabelledSet, notes: Mapping[int, Iterable[str]], threshold: float
+    labelled: LabelledSet,
+    notes: Mapping[int, Iterable[str]],
+    threshold: float,
+    finder: Finder = lexical_finder,
 ) -> dict[str, tuple[int, int]]:
     """For each note (loan, latin, abbr, en, para …): (true pairs found, true pairs) among the true pairs
     with a member so noted; "plain" for the pairs with no note on either member. Counts only."""
-    found = overlaps.group_pairs(reported_groups(labelled, threshold))
+    found = overlaps.group_pairs(reported_groups(labelled, threshold, finder))
     result: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for pair in true_pairs(labelled):
         kinds = {n for i in pair for n in notes.get(i, ()) if not n.startswith("decoy")} or {"plain"}

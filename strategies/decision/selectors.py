@@ -21,17 +21,22 @@ from provinces.models import Cluster, Province
 from provinces.thai import fiscal_year as fiscal_year_of
 from readiness.choices import RoundStatus
 from readiness.models import Assessment, Indicator, Round
+from strategies import embeddings
 from strategies.access import visible_strategies
 from strategies.choices import StrategyStatus
 from strategies.models import BudgetEnvelope, OverlapDecision, Project, Strategy
 
-from . import budget, gaps, overlaps
+from . import budget, gaps, overlaps, semantic
 
 # --- settings -----------------------------------------------------------------------------------------
 
 
 def overlap_threshold() -> float:
     return float(getattr(settings, "OVERLAP_THRESHOLD", overlaps.DEFAULT_THRESHOLD))
+
+
+def semantic_threshold() -> float:
+    return float(getattr(settings, "SEMANTIC_OVERLAP_THRESHOLD", semantic.DEFAULT_THRESHOLD))
 
 
 def gap_threshold() -> float:
@@ -80,14 +85,14 @@ def owner_code(s: Strategy) -> str:
 
 
 def doc_of(s: Strategy) -> overlaps.Doc:
-    title = s.title_th if not s.title_en else f"{s.title_th} {s.title_en}"
+    title, summary = embeddings.text_of(s)  # the text its stored vector was computed from
     return overlaps.Doc(
         id=s.pk,
         cluster=cluster_code_of(s),
         fiscal_year=s.fiscal_year,
         owner=owner_code(s),
         title=title,
-        summary=s.summary_th or s.summary_en,
+        summary=summary,
         ref=s.external_ref,
         pillar=s.pillar,
         work_area=s.work_area,
@@ -107,6 +112,30 @@ def decided_pairs(
     return {frozenset(pair) for pair in qs.values_list("strategy_a_id", "strategy_b_id")}
 
 
+def overlap_finding(
+    *,
+    cluster: Cluster | None = None,
+    fiscal_year: int | None = None,
+    strategies: list[Strategy] | None = None,
+    threshold: float | None = None,
+) -> semantic.Finding:
+    """Groups of overlapping strategies not yet decided on, of one cluster or all, one fiscal year or all,
+    by the combined rule (decision/semantic.py) over the STORED vectors — nothing is encoded here; a
+    strategy without a current vector is matched by words alone. Four queries (strategies, their
+    indicators, the decisions, the vectors), or two when ``strategies`` are given. ``threshold`` is the
+    lexical one (OVERLAP_THRESHOLD); the blend's is SEMANTIC_OVERLAP_THRESHOLD."""
+    clusters = [cluster] if cluster else None
+    if strategies is None:
+        strategies = list(strategies_in(fiscal_year=fiscal_year, clusters=clusters))
+    return semantic.find(
+        [doc_of(s) for s in strategies],
+        embeddings.vectors_for(strategies),
+        threshold=semantic_threshold(),
+        lexical_threshold=overlap_threshold() if threshold is None else threshold,
+        suppressed=decided_pairs(fiscal_year=fiscal_year, clusters=clusters),
+    )
+
+
 def overlap_groups(
     *,
     cluster: Cluster | None = None,
@@ -114,16 +143,10 @@ def overlap_groups(
     strategies: list[Strategy] | None = None,
     threshold: float | None = None,
 ) -> list[overlaps.Group]:
-    """Groups of overlapping strategies not yet decided on: of one cluster or all, one fiscal year or all.
-    Three queries (strategies, their indicators, the decisions), or one when ``strategies`` are given."""
-    clusters = [cluster] if cluster else None
-    if strategies is None:
-        strategies = list(strategies_in(fiscal_year=fiscal_year, clusters=clusters))
-    return overlaps.find_groups(
-        [doc_of(s) for s in strategies],
-        threshold=overlap_threshold() if threshold is None else threshold,
-        suppressed=decided_pairs(fiscal_year=fiscal_year, clusters=clusters),
-    )
+    """The groups of overlap_finding."""
+    return overlap_finding(
+        cluster=cluster, fiscal_year=fiscal_year, strategies=strategies, threshold=threshold
+    ).groups
 
 
 # --- budget reach -------------------------------------------------------------------------------------
@@ -300,6 +323,15 @@ def _ref(s: Strategy, visible: set[int] | None) -> StrategyRef:
 class GroupView:
     group: overlaps.Group
     items: list[StrategyRef]
+    kinds: frozenset[str] = frozenset()  # why its pairs are reported: semantic.WORDS and/or semantic.MEANING
+
+    @property
+    def same_words(self) -> bool:
+        return semantic.WORDS in self.kinds
+
+    @property
+    def similar_meaning(self) -> bool:
+        return semantic.MEANING in self.kinds
 
     @property
     def ids(self) -> list[int]:
@@ -352,6 +384,7 @@ class ClusterDecision:
     no_claims: list[StrategyRef] = field(default_factory=list)
     strategy_count: int = 0
     envelopes_known: int = 0  # members with a budget envelope up to this fiscal year
+    lexical_only: int = 0  # strategies without a current meaning vector: matched by their words alone
 
     @property
     def needs_integrated_funding(self) -> int:
@@ -440,8 +473,16 @@ def cluster_decision(
     page.strategy_count = len(strategies)
 
     # Overlaps: the same selector as the command.
-    groups = overlap_groups(cluster=cluster, fiscal_year=fiscal_year, strategies=strategies)
-    page.groups = [GroupView(g, [refs[i] for i in g.ids]) for g in groups]
+    finding = overlap_finding(cluster=cluster, fiscal_year=fiscal_year, strategies=strategies)
+    page.groups = [
+        GroupView(
+            g,
+            [refs[i] for i in g.ids],
+            frozenset(finding.explained[p.key].kind for p in g.pairs if p.key in finding.explained),
+        )
+        for g in finding.groups
+    ]
+    page.lexical_only = len(finding.lexical_only & ids)
     page.decisions = _decisions(refs, fiscal_year, cluster)
     page.merge_targets = [s for s in strategies if s.cluster_id == cluster.pk]
 

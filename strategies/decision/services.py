@@ -10,6 +10,7 @@ from provinces.access import role_of, scope_of
 from provinces.choices import Role
 from provinces.errors import WorkflowError
 from provinces.models import Cluster
+from strategies import signals
 from strategies.choices import ReviewKind
 from strategies.models import OverlapDecision, OverlapVerdict, Strategy, StrategyReview
 
@@ -93,4 +94,5 @@ def overlap_decide(
         if note:
             text += " " + _("Note: %(note)s") % {"note": note}
         StrategyReview.objects.create(strategy=s, kind=ReviewKind.COMMENT, author=by, text=text[:5000])
+    signals.overlap_decided.send_robust(sender=Strategy, strategies=strategies, decision=decision, by=by)
     return saved

@@ -111,6 +111,19 @@ def pdf_text(pdf: bytes) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def docx_text(content: bytes) -> str:
+    """Every paragraph, table cell, header and footer of a Word document, NFKC-normalised."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(content))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    for section in doc.sections:
+        parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
+    return unicodedata.normalize("NFKC", "\n".join(parts))
+
+
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 

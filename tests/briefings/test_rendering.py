@@ -100,11 +100,12 @@ def test_it_shows_what_changed_since_the_last_approved_version(filler, round_257
 
 def test_it_leaves_out_sections_without_data(cluster_filled, advisor):
     keys = [s.key for s in document(spec(), viewer=advisor).sections]
-    assert keys == ["readiness", "provinces"]  # nothing changed since approval: no appendix
+    assert keys == ["summary", "readiness", "provinces"]  # nothing changed since approval: no appendix
     bangkok = document(BriefingSpec("province", "TH-10", 2570), viewer=advisor)
-    assert [s.key for s in bangkok.sections] == ["readiness"]  # Bangkok has no cluster to compare with
+    # Bangkok has no cluster to compare with
+    assert [s.key for s in bangkok.sections] == ["summary", "readiness"]
     chiang_mai = document(BriefingSpec("province", "TH-50", 2570), viewer=advisor)
-    assert [s.key for s in chiang_mai.sections] == ["readiness", "cluster"]
+    assert [s.key for s in chiang_mai.sections] == ["summary", "readiness", "cluster"]
 
 
 def test_it_renders_a_province_briefing_in_english(cluster_filled, advisor):

@@ -50,6 +50,10 @@ EXPECTED = {
     ("cluster_dashboard", ("NE-UP1",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("login", ()): row(200, 302, 302, 302, 302, 302, 302),
     ("logout", ()): row(LOGIN, 405, 405, 405, 405, 405, 405),  # log-out is POST only
+    # Government sign-in (accounts app): not configured here, so both send everyone back to the login page
+    # with a message (tests/accounts run them against a real provider).
+    ("oidc_authentication_init", ()): row(302, 302, 302, 302, 302, 302, 302),
+    ("oidc_authentication_callback", ()): row(302, 302, 302, 302, 302, 302, 302),
     ("set_language", ()): row(302, 302, 302, 302, 302, 302, 302),
     # --- readiness ({cm} is Chiang Mai's FY 2570 assessment, {udon} Udon Thani's, {cm_file} a file in {cm})
     ("readiness_home", ()): row(LOGIN, 302, 302, 302, 302, 302, 302),
@@ -134,6 +138,8 @@ EXPECTED = {
     # {nup1_b} lists every member's strategies (no planner may have it), {nup1_cm_b} is the cluster as
     # Chiang Mai's planners see it (briefings/access.py, "audience").
     ("briefing_list", ()): ALL_OK,
+    # --- search: everyone signed in searches; the results are what each may open (tests/search).
+    ("search", ()): ALL_OK,
     ("briefing_detail", ("{nup1_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
     ("briefing_detail", ("{nup1_cm_b}",)): row(LOGIN, 200, 404, 404, 404, 200, 200),
     ("briefing_detail", ("{nup1_draft_b}",)): row(LOGIN, 404, 404, 200, 404, 200, 200),
@@ -154,6 +160,7 @@ EXPECTED = {
     ("briefing_download", ("{neup1_b}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("briefing_download", ("{udon_b}",)): row(LOGIN, 404, 404, 404, 200, 200, 200),
     ("briefing_retry", ("{nup1_b}",)): POST_ONLY,
+    ("briefing_rerender", ("{nup1_b}",)): POST_ONLY,
     # --- JSON API (issue 8; tests/api): the session client stands for a token (both authenticate the same
     # user). Anonymous: 401 (no redirect: "WWW-Authenticate: Token"); the docs page, for people, goes to login.
     ("api:root", ()): API_OK,  # the index of the endpoints
@@ -184,6 +191,22 @@ EXPECTED = {
     ("api:rollup-national", ()): API_OK,
     ("api:schema", ()): API_OK,
     ("api:docs", ()): ALL_OK,
+    # --- personal data (privacy app): the notice is open to everyone, before login too; everyone signed in
+    # downloads their own data (and only theirs: tests/privacy).
+    ("privacy_notice", ()): row(200, 200, 200, 200, 200, 200, 200),
+    ("privacy_my_data", ()): ALL_OK,
+    # --- notifications: everyone has their own inbox; another user's notification (or none) is a 404; the
+    # unsubscribe link works without login and refuses a bad token (tests/notifications).
+    ("notification_inbox", ()): ALL_OK,
+    ("notification_preferences", ()): ALL_OK,
+    ("notification_mark_all_read", ()): POST_ONLY,
+    ("notification_mark_read", (999999,)): POST_ONLY,
+    ("notification_open", (999999,)): row(LOGIN, 404, 404, 404, 404, 404, 404),
+    ("notification_unsubscribe", ("not-a-token",)): row(400, 400, 400, 400, 400, 400, 400),
+    # @mention suggestions for a strategy's comment box: 404 where the strategy's page is a 404, 403 for who
+    # may read it but not comment (a cluster's secretariat on a member province's strategy).
+    ("notification_mention_suggestions", ("{cm_s}",)): row(LOGIN, 200, 404, 403, 404, 200, 200),
+    ("notification_mention_suggestions", ("{udon_s}",)): row(LOGIN, 404, 404, 404, 403, 200, 200),
     # Django's admin: its own views are guarded by admin_view; the index stands for them all.
     ("admin:index", ()): row(302, 302, 302, 302, 302, 302, 200),
     # ... and on real objects: a strategy, and the planner's own account (no one edits their own rights).

@@ -71,6 +71,9 @@ EXEMPT = {
     "login": "signing in acts on the visitor's own session (and django-axes' log of attempts)",
     "logout": "signing out ends only the visitor's own session",
     "set_language": "sets the visitor's language cookie; writes nothing",
+    "notification_mark_all_read": "marks the visitor's own notifications read; nobody else's (tests/notifications)",
+    "notification_preferences": "sets the visitor's own mail preferences (tests/notifications)",
+    "notification_unsubscribe": "acts on the user its signed token names; a bad token is refused (tests/notifications)",
 }
 
 
@@ -282,6 +285,15 @@ def udon_review(w, cast):
     w["udon_review"] = StrategyReview.objects.filter(strategy=strategy).latest("pk").pk
 
 
+def planners_notification(key):
+    def setup(w, cast):
+        from notifications.models import Notification
+
+        w[key] = Notification.objects.create(recipient=cast["planner"], kind="assessment_returned").pk
+
+    return setup
+
+
 def failed_briefing(key, kind, subject, **extra):
     def setup(w, cast):
         w[key] = Briefing.objects.create(
@@ -377,6 +389,22 @@ WRITES = [
     Write("strategy_endorse", ("{cm_s}",), ADVISOR_CM, text("สอดคล้องกับแผน"), proposed("cm_s", "planner")),
     Write("strategy_endorse", ("{udon_s}",), ADVISOR_UDON, text("สอดคล้อง"), proposed("udon_s", "admin")),
     Write("strategy_return", ("{cm_s}",), ADVISOR_CM, text("ระบุตัวชี้วัด"), proposed("cm_s", "planner")),
+    # The advisor's bulk endorse from the review queue; a strategy not waiting for review refuses it all.
+    Write(
+        "strategy_review_queue",
+        (),
+        expect(LOGIN, 404, 404, 404, 404, OK, 404),
+        lambda w: {"strategy": [str(w["cm_s"])]},
+        proposed("cm_s", "planner"),
+    ),
+    Write(
+        "strategy_review_queue",
+        (),
+        expect(LOGIN, 404, 404, 404, 404, BOUNCE, 404),
+        lambda w: {"strategy": [str(w["cm_s"]), str(w["udon_s"])]},
+        proposed("cm_s", "planner"),
+        note="not-waiting",
+    ),
     Write("strategy_set_status", ("{cm_s}",), PLANNER_CM, lambda w: {"status": "dropped"}),
     Write("strategy_comment", ("{cm_s}",), expect(LOGIN, OK, 404, 403, 404, OK, OK), text("ขอความเห็น")),
     Write("strategy_comment", ("{nup1_s}",), expect(LOGIN, 403, 403, OK, 404, OK, OK), text("ขอความเห็น")),
@@ -490,6 +518,26 @@ WRITES = [
         expect(LOGIN, 404, 404, OK, 404, OK, OK),
         setup=failed_briefing("nup1_draft_failed_b", "cluster", "N-UP1", includes_unapproved=True),
     ),
+    # A notification is its recipient's alone: marking another person's read is a 404.
+    Write(
+        "notification_mark_read",
+        ("{cm_notification}",),
+        expect(LOGIN, OK, 404, 404, 404, 404, 404),
+        setup=planners_notification("cm_notification"),
+    ),
+    # Preparing a briefing again: whoever may see the job, as for a retry.
+    Write(
+        "briefing_rerender",
+        ("{cm_again_b}",),
+        expect(LOGIN, OK, 404, OK, 404, OK, OK),
+        setup=failed_briefing("cm_again_b", "province", "TH-50"),
+    ),
+    Write(
+        "briefing_rerender",
+        ("{nup1_draft_again_b}",),
+        expect(LOGIN, 404, 404, OK, 404, OK, OK),
+        setup=failed_briefing("nup1_draft_again_b", "cluster", "N-UP1", includes_unapproved=True),
+    ),
     # --- Django's admin, representatives: making an account, deleting a strategy ---
     Write(
         "admin:auth_user_add",
@@ -514,6 +562,14 @@ WRITES = [
         ADMIN_ONLY,
         lambda w: {"action": "create_next_round", "_selected_action": [w["round_2570"]], "index": "0"},
         note="create_next_round",
+    ),
+    # Anonymising a departed user (privacy app), confirmed: only administrators.
+    Write(
+        "admin:auth_user_changelist",
+        (),
+        ADMIN_ONLY,
+        lambda w: {"action": "anonymise_users", "_selected_action": [w["planner_user"]], "confirm": "yes"},
+        note="anonymise_users",
     ),
 ]
 

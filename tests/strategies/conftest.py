@@ -6,7 +6,8 @@ from strategies.models import Criterion
 
 
 @pytest.fixture
-def criteria(db):
+def criteria(reference):
+    """The checklist's criteria by code (restored by ``reference`` after another test's flush)."""
     return {c.code: c for c in Criterion.objects.all()}
 
 

@@ -1,9 +1,9 @@
 """Render a briefing synchronously, for operators, scripts and the benchmark.
 
     python manage.py render_briefing --as somchai --kind cluster --subject N-UP1 --fiscal-year 2570 \
-        --out briefing.pdf
+        --out briefing.pdf   (or --format docx --out briefing.docx; --sections summary,readiness)
 
-It goes through the very same pipeline as the background job (rendering.briefing_pdf: gather the data,
+It goes through the very same pipeline as the background job (rendering.briefing_file: gather the data,
 build the sections, WeasyPrint with the safe URL fetcher) but creates no job row; it only wants the bytes and
 the time it took. Like every briefing, the document is made for a user: ``--as`` names whose view it prints
 (an administrator's for everything; a planner's to see exactly what that planner would get). There is no
@@ -17,14 +17,14 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
-from briefings.choices import NATIONAL_SUBJECT, BriefingKind, BriefingLanguage
-from briefings.content import BriefingDataError, BriefingSpec
-from briefings.rendering import briefing_pdf
+from briefings.choices import NATIONAL_SUBJECT, BriefingFormat, BriefingKind, BriefingLanguage
+from briefings.content import SECTION_KEYS, BriefingDataError, BriefingSpec, parse_sections
+from briefings.rendering import briefing_file
 from readiness import selectors as readiness
 
 
 class Command(BaseCommand):
-    help = "Render a PDF briefing synchronously (no job, no worker) and write it to --out."
+    help = "Render a briefing (PDF or Word) synchronously (no job, no worker) and write it to --out."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -43,11 +43,36 @@ class Command(BaseCommand):
             action="store_true",
             help="print figures not yet approved (the document is marked DRAFT)",
         )
-        parser.add_argument("--out", required=True, help="the PDF file to write")
+        parser.add_argument(
+            "--format", dest="file_format", default=BriefingFormat.PDF, choices=BriefingFormat.values
+        )
+        parser.add_argument(
+            "--sections",
+            default="",
+            help="the sections to print, comma-separated (default: all): " + ", ".join(SECTION_KEYS),
+        )
+        parser.add_argument("--out", required=True, help="the file to write (.pdf or .docx)")
 
     def handle(
-        self, *args, username, kind, subject, fiscal_year, language, include_unapproved, out, **options
+        self,
+        *args,
+        username,
+        kind,
+        subject,
+        fiscal_year,
+        language,
+        include_unapproved,
+        file_format,
+        sections,
+        out,
+        **options,
     ):
+        try:
+            chosen = parse_sections(sections)
+        except ValueError as exc:
+            raise CommandError(
+                f"Unknown section(s): {exc}. The sections are: {', '.join(SECTION_KEYS)}"
+            ) from None
         viewer = User.objects.filter(username=username, is_active=True).first()
         if viewer is None:
             raise CommandError(f"There is no active user {username!r}")
@@ -59,14 +84,15 @@ class Command(BaseCommand):
             if current is None:
                 raise CommandError("There is no open or closed readiness round; give --fiscal-year")
             fiscal_year = current.fiscal_year
-        spec = BriefingSpec(kind, subject, fiscal_year, language, include_unapproved)
+        spec = BriefingSpec(kind, subject, fiscal_year, language, include_unapproved, chosen)
         started = time.perf_counter()
         try:
-            result = briefing_pdf(spec, viewer=viewer)
+            result = briefing_file(spec, file_format=file_format, viewer=viewer)
         except BriefingDataError as exc:
             raise CommandError(exc.message) from exc
-        Path(out).write_bytes(result.pdf)
+        Path(out).write_bytes(result.content)
+        pages = f"{result.pages} pages, " if result.pages else ""
         self.stdout.write(
-            f"{out}: {result.pages} pages, {len(result.pdf):,} bytes, "
+            f"{out}: {pages}{len(result.content):,} bytes, "
             f"{time.perf_counter() - started:.2f} s{' (DRAFT)' if result.is_draft else ''}"
         )

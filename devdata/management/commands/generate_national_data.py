@@ -13,10 +13,12 @@ import argparse
 import time
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from devdata import national_data
+from strategies.embeddings import embed_in_bulk
 
 
 class Command(BaseCommand):
@@ -38,12 +40,26 @@ class Command(BaseCommand):
             "--password", default=None, help="password of the gen-* logins (default: DEMO_PASSWORD)"
         )
         parser.add_argument("--fingerprint", action="store_true", help="print a hash of the generated data")
+        parser.add_argument(
+            "--skip-embeddings", action="store_true", help="do not compute the strategies' meaning vectors"
+        )
         # Smaller runs for the tests (the provinces always stay 77).
         for name in ("rounds", "strategies", "projects"):
             parser.add_argument(f"--{name}", type=int, default=None, help=argparse.SUPPRESS)
 
     def handle(
-        self, *args, seed, scale, reset, password, fingerprint, rounds, strategies, projects, **options
+        self,
+        *args,
+        seed,
+        scale,
+        reset,
+        password,
+        fingerprint,
+        rounds,
+        strategies,
+        projects,
+        skip_embeddings=False,
+        **options,
     ):
         if getattr(settings, "IS_PRODUCTION", False):
             raise CommandError("Synthetic data is never generated with production settings.")
@@ -67,6 +83,10 @@ class Command(BaseCommand):
             password=password or settings.DEMO_PASSWORD,
             progress=lambda message: verbose and self.stdout.write(f"  {message}"),
         )
+        # Bulk inserts send no signals: the search index is rebuilt from the generated rows.
+        call_command("search_reindex", verbosity=options["verbosity"])
+        # The overlap finder's meaning vectors, in bulk (minutes at large scales: --skip-embeddings).
+        vectors = "Meaning vectors: skipped" if skip_embeddings else embed_in_bulk()
         # Fresh planner statistics, as autovacuum would soon have: without them PostgreSQL plans the first
         # queries for the empty tables it saw last.
         with connection.cursor() as cursor:
@@ -80,5 +100,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "Logins: " + ", ".join(national_data.BENCH_USERS.values()) + " (and every gen-* user)"
         )
+        self.stdout.write(vectors)
         if fingerprint:
             self.stdout.write(f"Fingerprint: {national_data.fingerprint()}")

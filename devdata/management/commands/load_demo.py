@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -7,6 +8,7 @@ from devdata.demo_decision import demo_decision_load
 from devdata.demo_readiness import demo_readiness_load
 from devdata.demo_strategies import demo_strategies_load
 from devdata.demo_users import demo_users_load
+from strategies.embeddings import embed_in_bulk
 
 
 class Command(BaseCommand):
@@ -25,10 +27,14 @@ class Command(BaseCommand):
                 planner=cast["planner"], secretariat=cast["secretariat"], advisor=cast["advisor"]
             )
             demo_decision_load(planner=cast["planner"], secretariat=cast["secretariat"])
+            # Some demo rows go in without signals (bulk): the search index is rebuilt from all of them.
+            call_command("search_reindex", verbosity=0)
+            vectors = embed_in_bulk()
         self.stdout.write(
             "Readiness demo data: " + ("created FY 2568–2570" if readiness else "already present")
         )
         self.stdout.write("Strategy demo data: " + ("created" if strategies else "already present"))
+        self.stdout.write(vectors)
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD})")
         for username, role, unit in users:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from strategies.decision import evaluation
+from strategies.decision import evaluation, selectors, semantic
 from strategies.decision.evaluation import LabelledSet, Score
 
 
@@ -33,12 +33,28 @@ class Command(BaseCommand):
         )
         parser.add_argument("--folds", type=int, default=evaluation.FOLDS, help="cross-validation folds")
         parser.add_argument(
+            "--finder",
+            choices=("lexical", "semantic"),
+            default="lexical",
+            help="the words-only finder (threshold OVERLAP_THRESHOLD) or the combined one, words and meaning "
+            "(SEMANTIC_OVERLAP_THRESHOLD; encodes both sets first, about 30 s)",
+        )
+        parser.add_argument(
             "--misses",
             action="store_true",
             help="list the groups missed and the wrong groups at the configured threshold (tuning set only)",
         )
 
-    def handle(self, *args, set="both", thresholds=None, folds=evaluation.FOLDS, misses=False, **options):
+    def handle(
+        self,
+        *args,
+        set="both",
+        thresholds=None,
+        folds=evaluation.FOLDS,
+        misses=False,
+        finder="lexical",
+        **options,
+    ):
         chosen = ("tuning", "heldout") if set == "both" else (set,)
         try:
             grid = (
@@ -57,30 +73,41 @@ class Command(BaseCommand):
             raise CommandError("--folds must be at least 2.")
         sets, notes = _sets()
         setting = settings.OVERLAP_THRESHOLD
+        run: evaluation.Finder = evaluation.lexical_finder
+        if finder == "semantic":
+            try:
+                vectors = semantic.encode_docs([*sets["tuning"].docs, *sets["heldout"].docs])
+            except semantic.EncoderUnavailable as exc:
+                raise CommandError(f"The sentence encoder could not be loaded: {exc}") from exc
+            run = semantic.finder(vectors, lexical_threshold=settings.OVERLAP_THRESHOLD)
+            setting = selectors.semantic_threshold()
+            self.stdout.write(
+                f"finder: words and meaning ({semantic.ENCODER}, share {semantic.SEMANTIC_SHARE})"
+            )
         for name in chosen:
             labelled = sets[name]
             self.stdout.write(
                 f"\n{name}: {len(labelled.docs)} strategies, {len(evaluation.true_pairs(labelled))} true pairs "
                 f"in {len(evaluation.true_groups(labelled))} groups"
             )
-            self._table(evaluation.scores(labelled, sorted({*grid, setting})), setting)
+            self._table(evaluation.scores(labelled, sorted({*grid, setting}), run), setting)
             if name == "heldout":
-                by_note = evaluation.pair_recall_by_note(labelled, notes, setting)
+                by_note = evaluation.pair_recall_by_note(labelled, notes, setting, run)
                 self.stdout.write(
                     f"true pairs found at {setting:.2f}, by what is hard about a member: "
                     + ", ".join(f"{kind} {hit} / {total}" for kind, (hit, total) in by_note.items())
                 )
-        cv = evaluation.cross_validate(sets["tuning"], k=folds)
+        cv = evaluation.cross_validate(sets["tuning"], k=folds, finder=run)
         self.stdout.write(
             f"\ncross-validation on the tuning set ({folds} folds by group): thresholds chosen "
             f"{', '.join(f'{t:.2f}' for t in cv.chosen)} → {cv.threshold:.2f}; on the left-out folds "
             f"{_summary(cv.tested)}"
         )
         if "heldout" in chosen:
-            result = evaluation.score(sets["heldout"], cv.threshold)
+            result = evaluation.score(sets["heldout"], cv.threshold, run)
             self.stdout.write(f"held-out set at the cross-validated {cv.threshold:.2f}: {_summary(result)}")
         if misses:
-            self._misses(sets["tuning"], setting)
+            self._misses(sets["tuning"], setting, run)
 
     def _table(self, results: list[Score], setting: float):
         self.stdout.write(
@@ -96,8 +123,8 @@ class Command(BaseCommand):
                 f"| {s.groups_found} / {s.groups_true}, {s.groups_correct} / {s.groups_reported} |"
             )
 
-    def _misses(self, labelled: LabelledSet, threshold: float):
-        missed, wrong = evaluation.missed_and_wrong(labelled, threshold)
+    def _misses(self, labelled: LabelledSet, threshold: float, run: evaluation.Finder):
+        missed, wrong = evaluation.missed_and_wrong(labelled, threshold, run)
         self.stdout.write(f"\ntuning set at {threshold:.2f}: {len(missed)} groups not found whole")
         for group in missed:
             self.stdout.write("  missed: " + " | ".join(f"{d.id} {d.owner} {d.title[:50]}" for d in group))

@@ -1,0 +1,1 @@
+"""Sign-in with government accounts (OpenID Connect) and the login page: who may sign in, and how."""

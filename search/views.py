@@ -1,0 +1,26 @@
+"""The search page: the query's results the user may see, grouped by kind, the matched words marked."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .forms import SearchForm
+from .text import MAX_QUERY_CHARS, highlight, snippet
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)  # no query yet: the empty page, without a message
+    results = None
+    if form.is_valid():
+        query, data = form.cleaned_data["q"], form.cleaned_data
+        results = selectors.search(user=request.user, query=query, kind=data["type"], page=data["page"])
+        for group in results.shown:
+            for document in group.documents:
+                document.link = selectors.link(document, request.user)
+                document.marked_title = highlight(document.title, query.highlight_terms)
+                document.marked_body = snippet(document.body, query.highlight_terms)
+    # What the box shows again: never a NUL, never more than a long query.
+    typed = request.GET.get("q", "").replace("\x00", "")[: MAX_QUERY_CHARS * 2]
+    return render(request, "search/results.html", {"form": form, "q": typed, "results": results})

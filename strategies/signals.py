@@ -1,0 +1,26 @@
+"""Events of strategies, for whoever wants to hear of them (the notifications app listens).
+
+Sent by the services inside their transaction, with ``send_robust``: a listener's failure is logged by
+Django and never undoes or refuses the user's action. Every signal is sent with ``sender=Strategy`` and
+the keyword arguments named below.
+"""
+
+from django.dispatch import Signal
+
+#: A comment or a reply was written in a strategy's review thread. Arguments: ``review`` (the new
+#: StrategyReview), ``by``.
+strategy_commented = Signal()
+
+#: An advisor moved a strategy to another quadrant. Arguments: ``strategy``, ``by``, ``quadrant``, ``reason``.
+quadrant_overridden = Signal()
+
+#: An advisor withdrew a quadrant override. Arguments: ``strategy``, ``by``.
+override_withdrawn = Signal()
+
+#: A decision on overlapping strategies. Arguments: ``strategies`` (every strategy of the decision),
+#: ``decision`` (an OverlapVerdict value), ``by``.
+overlap_decided = Signal()
+
+#: An import created or changed strategies. Arguments: ``created`` and ``changed`` (lists of Strategy),
+#: ``by`` (None for the command without --as).
+strategies_imported = Signal()
