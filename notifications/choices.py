@@ -15,6 +15,8 @@ class NotificationKind(BadgeChoices):
     MENTION = "mention", _("Mention")
     QUADRANT_OVERRIDE = "quadrant_override", _("Quadrant changed by an advisor")
     OVERRIDE_WITHDRAWN = "override_withdrawn", _("Quadrant change withdrawn")
+    STRATEGY_ENDORSED = "strategy_endorsed", _("Strategy endorsed")
+    STRATEGY_RETURNED = "strategy_returned", _("Strategy returned")
     OVERLAP_DECISION = "overlap_decision", _("Overlap decision")
     IMPORT_CHANGED = "import_changed", _("Strategies changed by an import")
     BRIEFING_READY = "briefing_ready", _("Briefing ready")
@@ -32,6 +34,8 @@ class NotificationKind(BadgeChoices):
         "mention": "primary",
         "quadrant_override": "warning",
         "override_withdrawn": "secondary",
+        "strategy_endorsed": "success",
+        "strategy_returned": "warning",
         "overlap_decision": "info",
         "import_changed": "secondary",
         "briefing_ready": "success",

@@ -191,6 +191,17 @@ def describe(
             gettext("%(actor)s withdrew the quadrant change of %(strategy)s")
             % {"actor": actor, "strategy": _strategy(target)}
         )
+    if kind == K.STRATEGY_ENDORSED:
+        return Message(
+            gettext("%(actor)s endorsed %(strategy)s") % {"actor": actor, "strategy": _strategy(target)},
+            str(params.get("comment", "")),
+        )
+    if kind == K.STRATEGY_RETURNED:
+        return Message(
+            gettext("%(actor)s returned %(strategy)s with comments")
+            % {"actor": actor, "strategy": _strategy(target)},
+            str(params.get("comment", "")),
+        )
     if kind == K.OVERLAP_DECISION:
         other = str(params.get("other", "") or "")
         other_text = (

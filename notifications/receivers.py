@@ -143,6 +143,21 @@ def on_override_withdrawn(sender, *, strategy: Strategy, by, **kwargs) -> None:
     )
 
 
+@receiver(strategy_signals.strategy_reviewed, sender=Strategy, dispatch_uid="notify_strategy_reviewed")
+@_safely
+def on_strategy_reviewed(sender, *, strategy: Strategy, by, decision: str, text: str = "", **kwargs) -> None:
+    notify(
+        kind=NotificationKind.STRATEGY_RETURNED
+        if decision == "returned"
+        else NotificationKind.STRATEGY_ENDORSED,
+        recipients=recipients.strategy_owners(strategy),
+        actor=by,
+        target=strategy,
+        params={"comment": text[:EXCERPT]},
+        round=_round_of(strategy.fiscal_year),
+    )
+
+
 @receiver(strategy_signals.overlap_decided, sender=Strategy, dispatch_uid="notify_overlap")
 @_safely
 def on_overlap_decided(sender, *, strategies: list[Strategy], decision: str, by, **kwargs) -> None:

@@ -201,7 +201,11 @@ def strategy_endorse(*, strategy: Strategy, by: User, text: str = "") -> Strateg
         raise WorkflowError(_("Only ministry advisors can endorse a strategy."))
     if strategy.status != StrategyStatus.PROPOSED:
         raise WorkflowError(_("Only a proposed strategy can be endorsed."))
-    return _set_status(strategy, StrategyStatus.ENDORSED, ReviewKind.ENDORSED, by, text.strip())
+    strategy = _set_status(strategy, StrategyStatus.ENDORSED, ReviewKind.ENDORSED, by, text.strip())
+    signals.strategy_reviewed.send_robust(
+        sender=Strategy, strategy=strategy, by=by, decision="endorsed", text=text.strip()
+    )
+    return strategy
 
 
 @transaction.atomic
@@ -213,7 +217,11 @@ def strategy_return(*, strategy: Strategy, by: User, text: str) -> Strategy:
         raise WorkflowError(_("Only a proposed strategy can be returned."))
     if not text.strip():
         raise WorkflowError(_("Say what must be revised before returning the strategy."))
-    return _set_status(strategy, StrategyStatus.RETURNED, ReviewKind.RETURNED, by, text.strip())
+    strategy = _set_status(strategy, StrategyStatus.RETURNED, ReviewKind.RETURNED, by, text.strip())
+    signals.strategy_reviewed.send_robust(
+        sender=Strategy, strategy=strategy, by=by, decision="returned", text=text.strip()
+    )
+    return strategy
 
 
 # Moves the owner makes after endorsement.

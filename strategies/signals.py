@@ -17,6 +17,10 @@ quadrant_overridden = Signal()
 #: An advisor withdrew a quadrant override. Arguments: ``strategy``, ``by``.
 override_withdrawn = Signal()
 
+#: An advisor endorsed a proposed strategy or returned it with comments. Arguments: ``strategy``, ``by``,
+#: ``decision`` ("endorsed" or "returned"), ``text`` (the advisor's note; required for a return).
+strategy_reviewed = Signal()
+
 #: A decision on overlapping strategies. Arguments: ``strategies`` (every strategy of the decision),
 #: ``decision`` (an OverlapVerdict value), ``by``.
 overlap_decided = Signal()

@@ -113,6 +113,22 @@ def withdrawn(w):
     return {"planner_cm"}
 
 
+def strategy_endorsed(w):
+    strategy_services.strategy_propose(strategy=w["cm"], by=w["cast"]["planner"])
+    Notification.objects.all().delete()
+    strategy_services.strategy_endorse(strategy=Strategy.objects.get(pk=w["cm"].pk), by=w["cast"]["advisor"])
+    return {"planner_cm"}  # the mover wrote it, but may no longer open Chiang Mai's strategy
+
+
+def strategy_returned(w):
+    strategy_services.strategy_propose(strategy=w["cm"], by=w["cast"]["planner"])
+    Notification.objects.all().delete()
+    strategy_services.strategy_return(
+        strategy=Strategy.objects.get(pk=w["cm"].pk), by=w["cast"]["advisor"], text="ขอปรับ"
+    )
+    return {"planner_cm"}
+
+
 def overlap(w):
     overlap_decide(
         cluster=Cluster.objects.get(code="N-UP1"), fiscal_year=2570, strategy_ids=[w["cm"].pk, w["lp"].pk],
@@ -156,6 +172,8 @@ EVENTS = {
     NotificationKind.MENTION: mentioned,
     NotificationKind.QUADRANT_OVERRIDE: overridden,
     NotificationKind.OVERRIDE_WITHDRAWN: withdrawn,
+    NotificationKind.STRATEGY_ENDORSED: strategy_endorsed,
+    NotificationKind.STRATEGY_RETURNED: strategy_returned,
     NotificationKind.OVERLAP_DECISION: overlap,
     NotificationKind.IMPORT_CHANGED: imported,
 }

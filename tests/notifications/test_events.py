@@ -177,6 +177,21 @@ def test_it_tells_the_owner_of_a_quadrant_override_and_of_its_withdrawal(make_st
     assert set(told()) == {"sec_nup1", "sec_nup1_b"}  # planners of member provinces are not the owner
 
 
+def test_it_tells_the_owner_when_an_advisor_endorses_or_returns_a_strategy(make_strategy, cast):
+    endorsed = make_strategy("TH-50", cast["planner"], title="ด่านเชียงใหม่")
+    returned = make_strategy("TH-50", cast["planner"], title="ตลาดชายแดน")
+    for s in (endorsed, returned):
+        strategy_services.strategy_propose(strategy=s, by=cast["planner"])
+    assert told() == {}  # proposing tells nobody here (the advisors' queue and reminders do)
+    strategy_services.strategy_endorse(strategy=endorsed, by=cast["advisor"], text="เห็นชอบ")
+    strategy_services.strategy_return(strategy=returned, by=cast["advisor"], text="ขอปรับงบประมาณ")
+    assert told(NotificationKind.STRATEGY_ENDORSED) == {"planner_cm": [endorsed]}
+    assert told(NotificationKind.STRATEGY_RETURNED) == {"planner_cm": [returned]}
+    n = Notification.objects.get(kind=NotificationKind.STRATEGY_RETURNED)
+    assert n.params == {"comment": "ขอปรับงบประมาณ"} and n.actor == cast["advisor"]
+    assert set(told()) == {"planner_cm"}  # not the advisor, not Lampang
+
+
 def test_it_tells_the_owners_of_each_strategy_of_an_overlap_decision(make_strategy, cast):
     cm = make_strategy("TH-50", cast["planner"], title="ด่านเชียงใหม่")
     lp = make_strategy("TH-52", cast["planner_lampang"], title="ด่านลำปาง")
