@@ -27,6 +27,19 @@ def briefing_upload_to(instance: "Briefing", filename: str) -> str:
     return f"briefings/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
+# What makes two requests the same document: an identical request while one is waiting or running reuses it.
+REQUEST_IDENTITY = (
+    "kind",
+    "subject",
+    "fiscal_year",
+    "language",
+    "format",
+    "includes_unapproved",
+    "audience",
+    "options_key",
+)
+
+
 class Briefing(models.Model):
     """A PDF briefing for a meeting, and the background job that renders it.
 
@@ -145,16 +158,7 @@ class Briefing(models.Model):
             ),
             # Re-requesting an identical briefing while one is waiting or running reuses it.
             models.UniqueConstraint(
-                fields=[
-                    "kind",
-                    "subject",
-                    "fiscal_year",
-                    "language",
-                    "format",
-                    "includes_unapproved",
-                    "audience",
-                    "options_key",
-                ],
+                fields=list(REQUEST_IDENTITY),
                 condition=Q(status__in=[s.value for s in ACTIVE_STATUSES]),
                 name="briefing_one_active_per_request",
                 violation_error_message=_("This briefing is already being prepared."),
@@ -163,6 +167,11 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.subject} · FY {self.fiscal_year} · {self.language}"
+
+    @property
+    def identity(self) -> dict:
+        """This job's request identity (REQUEST_IDENTITY), as filter arguments."""
+        return {name: getattr(self, name) for name in REQUEST_IDENTITY}
 
     @property
     def kind_choice(self) -> BriefingKind:

@@ -166,17 +166,7 @@ def briefing_retry(*, briefing: Briefing, by: User) -> Briefing:
         raise BriefingError(_("You may not request a briefing on this subject."))
     if briefing.status != BriefingStatus.FAILED:
         raise BriefingError(_("Only a failed briefing can be tried again."))
-    twin = Briefing.objects.filter(
-        kind=briefing.kind,
-        subject=briefing.subject,
-        fiscal_year=briefing.fiscal_year,
-        language=briefing.language,
-        format=briefing.format,
-        includes_unapproved=briefing.includes_unapproved,
-        audience=briefing.audience,
-        options_key=briefing.options_key,
-        status__in=ACTIVE_STATUSES,
-    ).first()
+    twin = Briefing.objects.filter(**briefing.identity, status__in=ACTIVE_STATUSES).first()
     if twin:
         return twin
     target = access.subject_for_user(by, briefing.kind, briefing.subject)
