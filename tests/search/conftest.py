@@ -10,6 +10,11 @@ def committed(django_capture_on_commit_callbacks):
     """committed(fn, ...) → fn's result, with the callbacks of its commit run (the index updated)."""
 
     def run(fn, *args, **kwargs):
+        from search import signals
+
+        # A batch opened before this block (reference data reloaded after another test's flush) would take
+        # this block's keys, and its callback was registered before the capture began: start a new one.
+        signals._local.pending = None
         with django_capture_on_commit_callbacks(execute=True):
             return fn(*args, **kwargs)
 
