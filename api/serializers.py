@@ -135,7 +135,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
     def get_version(self, obj: Assessment) -> int:
         if self._full(obj):
             return obj.version
-        return obj.approved_snapshot.version
+        snapshot = obj.approved_snapshot
+        # Without full access only approved assessments are listed, and every approval leaves a snapshot.
+        assert snapshot is not None
+        return snapshot.version
 
     def get_official(self, obj: Assessment) -> bool:
         return self._official(obj)

@@ -35,7 +35,7 @@ FISCAL_YEAR_PATH = OpenApiParameter("fiscal_year", int, OpenApiParameter.PATH, d
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """List and retrieve; the filters of ``filter_class`` are validated (400) before any query."""
 
-    filter_class = None
+    filter_class: type | None = None
     lookup_value_regex = r"[^/]+"  # checked in get_object: a malformed key is a 404, never a 500
 
     def get_base_queryset(self):

@@ -251,11 +251,11 @@ def _field(paragraph: Paragraph, instruction: str, placeholder: str | list[str] 
 
 
 class _Writer:
-    def __init__(self, charts: Sequence[str], header: str, page_label: str):
+    def __init__(self, charts: Sequence[str], header: str, page_label: str, classification: str = ""):
         self.charts = charts
         self.doc = new_docx()
         self._styles()
-        self._page(header, page_label)
+        self._page(header, page_label, classification)
 
     # --- document set-up ---------------------------------------------------------------------------
 
@@ -288,7 +288,7 @@ class _Writer:
         _embed_fonts(self.doc)
         _theme_fonts(self.doc)
 
-    def _page(self, header: str, page_label: str) -> None:
+    def _page(self, header: str, page_label: str, classification: str = "") -> None:
         section = self.doc.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -304,6 +304,8 @@ class _Writer:
             run.font.color.rgb = MUTED
         foot = section.footer.paragraphs[0]
         foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if classification:  # as the print's footer: on every page after the cover, which shows it itself
+            _bold(foot.add_run(f"{classification} · "))
         foot.add_run(f"{page_label} ")
         _field(foot, "PAGE", "1")
         foot.add_run(" / ")
@@ -507,7 +509,10 @@ def html_to_docx(
     """The print HTML of a briefing as a DOCX; ``charts`` are the original SVGs its figures point at
     (``data-chart`` indexes, see printed_charts.collect); ``logo`` the cover logo's image, if any."""
     tree = lxml_html.document_fromstring(html)
-    writer = _Writer(charts, header=header, page_label=page_label)
+    # The classification as the print HTML's running footer carries it (already in the page language).
+    marks = tree.find_class("rs-classification")
+    classification = marks[0].text_content().replace("\xa0", " ").strip(" ·") if marks else ""
+    writer = _Writer(charts, header=header, page_label=page_label, classification=classification)
     writer.logo = logo
     body = tree.find("body")
     for child in body if body is not None else tree:

@@ -5,7 +5,7 @@ They compose the selectors of every app below them, which is why they live in an
 those apps; each page's query count is fixed."""
 
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -25,6 +25,7 @@ from provinces.listing import export_response, list_page
 from provinces.maps import MAP_ATTRIBUTION, MapStyle, thailand_svg
 from provinces.models import Province
 from provinces.parsing import parse_fiscal_year
+from provinces.requests import SignedInRequest
 from readiness import charts
 from readiness import lists as readiness_lists
 from readiness import selectors as readiness
@@ -38,12 +39,6 @@ from strategies.choices import StrategyStatus
 from strategies.decision import selectors as decision
 from strategies.matrix import QUADRANTS
 from strategies.selectors import StrategyFilters, quadrant_counts, strategies_for
-
-
-class SignedInRequest(HttpRequest):
-    """What these views get: LoginRequiredMiddleware lets only signed-in users through (for the type checker)."""
-
-    user: User
 
 
 @require_GET

@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from briefings.models import Briefing
 from provinces.models import Cluster, Province
+from provinces.text import has_nul
 from readiness.models import Assessment
 from strategies.models import Project, Strategy
 
@@ -38,6 +39,6 @@ def url_for(target: models.Model | None) -> str:
 
 def safe_local_url(url: str) -> str | None:
     """The link if it is a path on this site (no scheme, no host, no "//" or "\\" tricks); None otherwise."""
-    if not url or not url.startswith("/") or url.startswith(("//", "/\\")) or "\x00" in url:
+    if not url or not url.startswith("/") or url.startswith(("//", "/\\")) or has_nul(url):
         return None
     return url if url_has_allowed_host_and_scheme(url, allowed_hosts=set(), require_https=False) else None

@@ -5,6 +5,8 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.urls import reverse
 
+from provinces.text import has_nul
+
 from .choices import NotificationKind
 
 SALT = "notifications.unsubscribe"
@@ -20,7 +22,7 @@ def unsubscribe_path(user: User, kind: str) -> str:
 
 def read_token(token: str) -> tuple[User, str] | None:
     """(user, kind) of a genuine token for an active user and a known kind; None for anything else."""
-    if len(token) > 500 or "\x00" in token:
+    if len(token) > 500 or has_nul(token):
         return None
     try:
         data = signing.loads(token, salt=SALT)

@@ -71,6 +71,8 @@ class PrivacyUserAdmin(_UserAdmin):  # type: ignore[valid-type, misc]  # the cla
         users = list(queryset.order_by("pk"))
         if request.POST.get("confirm") == "yes":
             done = 0
+            # The admin site lets only signed-in staff through.
+            assert isinstance(request.user, User)
             for user in users:
                 try:
                     services.user_anonymise(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from audit.choices import AccessAction
 from audit.services import log_request
+from provinces.requests import SignedInRequest
 
 from . import selectors
 
@@ -37,7 +38,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def my_data_download(request: HttpRequest) -> HttpResponse:
+def my_data_download(request: SignedInRequest) -> HttpResponse:
     """The signed-in user's own data as a JSON file. The download itself is logged (and listed in it)."""
     log_request(
         request, action=AccessAction.SELF_EXPORT, description=_("Own data (JSON)"), subject=request.user

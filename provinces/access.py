@@ -12,6 +12,7 @@ from django.http import Http404
 
 from .choices import Role
 from .models import Cluster, Province, UserScope
+from .text import is_searchable  # re-exported: the apps look codes up through access
 
 
 def scope_of(user: User | AnonymousUser) -> UserScope | None:
@@ -63,12 +64,6 @@ def visible_clusters(user: User | AnonymousUser) -> QuerySet[Cluster]:
     if role == Role.SECRETARIAT:
         return Cluster.objects.filter(pk=scope.cluster_id)
     return Cluster.objects.none()
-
-
-def is_searchable(text: str) -> bool:
-    """Whether text from a URL or a form can be looked up at all: PostgreSQL refuses a NUL character in a
-    query (an error, not an empty result), and no code or name contains one."""
-    return "\x00" not in text
 
 
 def get_province_for_user(user: User | AnonymousUser, code: str) -> Province:

@@ -17,6 +17,8 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from .text import NUL_BYTE
+
 MAX_ZIP_ENTRIES = 2_000  # a workbook has a few dozen parts, a long slide deck a few hundred
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 # A part may be compressed at most this many times (above a small size): ordinary XML compresses 5–30×,
@@ -27,7 +29,7 @@ MAX_PDF_OBJECTS = 500_000  # dictionaries and arrays; bounds the time a hostile 
 
 # Web page code that makes a file a polyglot (an image or PDF that is also a page).
 MARKUP = re.compile(rb"<\s*(?:script|html|iframe|body|object|embed|svg)[\s/>]", re.IGNORECASE)
-BLANK = b" \t\r\n\f\x00"
+BLANK = b" \t\r\n\f" + NUL_BYTE
 
 
 class Refused(Exception):

@@ -10,14 +10,15 @@ from .access import get_cluster_for_user, get_province_for_user
 from .listing import export_response, list_page
 from .lists import CLUSTER_LIST, PROVINCE_LIST
 from .maps import MAP_ATTRIBUTION, MapStyle, thailand_svg
+from .text import without_nul
 
 
 @require_GET
 def province_list(request: HttpRequest) -> HttpResponse:
-    # NUL characters cannot be searched for (PostgreSQL refuses them); no name holds one.
-    q = request.GET.get("q", "").replace("\x00", "")[:100]
-    region = request.GET.get("region", "").replace("\x00", "")[:30]
-    cluster = request.GET.get("cluster", "").replace("\x00", "")[:10]
+    # A NUL cannot be searched for and no name holds one: dropped, as the policy says for URL text.
+    q = without_nul(request.GET.get("q", ""))[:100]
+    region = without_nul(request.GET.get("region", ""))[:30]
+    cluster = without_nul(request.GET.get("cluster", ""))[:10]
     provinces = selectors.province_search(user=request.user, q=q, region=region, cluster=cluster)
     # The region column shows the scheme the filter chose (the four-region one by default).
     scheme = "6" if region.startswith("r6:") else "4"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from .text import without_nul
 from .uploads import Refused, check_workbook
 
 # Values a spreadsheet may read as a formula (or a DDE command) when they start a cell.
@@ -38,7 +39,7 @@ def cell_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).replace("\x00", "").strip()
+    return without_nul(str(value)).strip()
 
 
 def read_workbook(content: bytes, *, max_rows: int, too_many: str) -> dict[str, list[tuple[int, Cells]]]:

@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from provinces.text import without_nul
+
 from . import selectors
 from .forms import SearchForm
 from .text import MAX_QUERY_CHARS, highlight, snippet
@@ -22,5 +24,5 @@ def search(request: HttpRequest) -> HttpResponse:
                 document.marked_title = highlight(document.title, query.highlight_terms)
                 document.marked_body = snippet(document.body, query.highlight_terms)
     # What the box shows again: never a NUL, never more than a long query.
-    typed = request.GET.get("q", "").replace("\x00", "")[: MAX_QUERY_CHARS * 2]
+    typed = without_nul(request.GET.get("q", ""))[: MAX_QUERY_CHARS * 2]
     return render(request, "search/results.html", {"form": form, "q": typed, "results": results})

@@ -111,7 +111,8 @@ class StrategyForm(Form):
         return self._criterion_fields("national")
 
     def clean_title_th(self):
-        return self.cleaned_data["title_th"].replace("\x00", "").strip()
+        # CharField already refuses a NUL (provinces.text policy a), so nothing is left to strip here.
+        return self.cleaned_data["title_th"].strip()
 
     def scores(self) -> dict[int, int]:
         return {

@@ -45,6 +45,7 @@ from provinces.access import role_of, scope_of
 from provinces.choices import Role
 from provinces.errors import WorkflowError
 from provinces.models import Cluster, Province
+from provinces.text import without_nul
 from provinces.thai import THAI_DIGITS
 from provinces.workbooks import Unreadable, cell_text, read_workbook
 from readiness.choices import DIMENSIONS, Dimension
@@ -174,7 +175,7 @@ def _csv_rows(file: ImportFile) -> list[RawRow]:
         raise Unreadable(
             _("The file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (Comma delimited)”.")
         ) from None
-    text = text.replace("\x00", "")
+    text = without_nul(text)
     rows: list[RawRow] = []
     try:
         # One record is one spreadsheet row, even when a quoted cell spans several lines.
@@ -299,7 +300,7 @@ def parse_number(value: object) -> Decimal | None:
         return value if value.is_finite() else None
     if not isinstance(value, str):
         return None
-    text = _SPACES.sub("", value.translate(THAI_DIGITS).replace("\x00", ""))
+    text = _SPACES.sub("", without_nul(value.translate(THAI_DIGITS)))
     if not (_PLAIN_NUMBER.match(text) or _GROUPED_NUMBER.match(text)):
         return None
     try:

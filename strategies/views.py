@@ -24,6 +24,7 @@ from provinces.choices import Role
 from provinces.listing import export_response, list_page, status_filter, status_value
 from provinces.models import Cluster, Province
 from provinces.parsing import parse_fiscal_year, parse_id
+from provinces.text import without_nul
 from provinces.thai import fiscal_year as fiscal_year_of
 from provinces.thai import thai_sorted
 from readiness import charts as readiness_charts
@@ -292,7 +293,7 @@ def strategy_endorse(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = get_strategy_for_user(request.user, pk)
     require(can_review_strategies(request.user))
     # An optional note, taken as typed: NUL characters (which PostgreSQL cannot store) are dropped.
-    text = request.POST.get("text", "").replace("\x00", "")[:5000]
+    text = without_nul(request.POST.get("text", ""))[:5000]
     return _act(request, strategy, lambda: services.strategy_endorse(strategy=strategy, by=request.user, text=text),
                 _("The strategy was endorsed."))  # fmt: skip
 

@@ -78,3 +78,49 @@ def test_it_prints_only_what_the_named_user_may_see(cluster_filled, planner, adm
     call_command(*args, "--as", "admin")
     text = squash(pdf_text(out.read_bytes()))
     assert "Kestrelcm" in text and "Kestrellp" in text
+
+
+MEETING = ["--kind", "cluster", "--subject", "N-UP1", "--fiscal-year", "2570"]
+
+
+@pytest.mark.parametrize("file_format", ["pdf", "docx"])
+def test_it_prints_the_meeting_options(cluster_filled, admin_user, tmp_path, file_format):
+    from .conftest import docx_text
+
+    out = tmp_path / f"m.{file_format}"
+    call_command(
+        "render_briefing", "--as", "admin", *MEETING, "--format", file_format, "--out", out,
+        "--meeting-name", "ประชุมคณะกรรมการ Zephyrmeet <b>x</b>", "--meeting-date", "2026-12-15",
+        "--venue", "ศาลากลางจังหวัด", "--classification", "internal", "--prepared-by", "สำนักงานจังหวัด",
+    )  # fmt: skip
+    data = out.read_bytes()
+    text = squash(docx_text(data) if file_format == "docx" else pdf_text(data))
+    assert squash("ประชุมคณะกรรมการ Zephyrmeet <b>x</b>") in text  # HTML prints as text, as the form allows
+    assert squash("ใช้ภายใน") in text and squash("ศาลากลางจังหวัด") in text
+    assert not Briefing.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "option, value, says",
+    [
+        ("--classification", "topsecret", "general, internal, secret"),
+        ("--meeting-date", "๒๐๒๖-๑๒-๑๕", "--meeting-date"),
+        ("--meeting-date", "15 Dec", "--meeting-date"),
+        ("--meeting-name", "ก" * 301, "--meeting-name"),
+        ("--venue", "x" * 400, "--venue"),
+    ],
+)
+def test_it_refuses_bad_meeting_options(round_2570, admin_user, tmp_path, option, value, says):
+    out = tmp_path / "bad.pdf"
+    with pytest.raises(CommandError, match=says):
+        call_command("render_briefing", "--as", "admin", *MEETING, option, value, "--out", out)
+    assert not out.exists() and not Briefing.objects.exists()
+
+
+def test_it_drops_control_characters_as_the_form_does(cluster_filled, admin_user, tmp_path):
+    from .conftest import docx_text
+
+    out = tmp_path / "c.docx"
+    call_command("render_briefing", "--as", "admin", *MEETING, "--format", "docx", "--out", out,
+                 "--meeting-name", "Quill\x00meet\u202e\x07ing")  # fmt: skip
+    assert "Quillmeeting" in docx_text(out.read_bytes())

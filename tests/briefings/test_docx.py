@@ -137,3 +137,15 @@ def test_the_command_writes_a_docx(cluster_filled, secretariat, tmp_path):
     call_command("render_briefing", "--as", secretariat.username, "--kind", "cluster", "--subject", "N-UP1",
                  "--fiscal-year", "2570", "--format", "docx", "--out", str(out))  # fmt: skip
     assert squash("แม่ฮ่องสอน") in squash(docx_text(out.read_bytes()))
+
+
+def _footer_text(data: bytes) -> str:
+    return " ".join(p.text for section in _open(data).sections for p in section.footer.paragraphs)
+
+
+def test_it_prints_the_classification_in_the_footer_of_every_page(cluster_filled, advisor):
+    from briefings.content import Meeting
+
+    secret = BriefingSpec(**{**SPEC.__dict__, "meeting": Meeting(classification="secret")})
+    assert "ลับ" in _footer_text(briefing_docx(secret, viewer=advisor).docx)
+    assert "ลับ" not in _footer_text(briefing_docx(SPEC, viewer=advisor).docx)  # none set: none printed

@@ -9,18 +9,61 @@ the time it took. Like every briefing, the document is made for a user: ``--as``
 (an administrator's for everything; a planner's to see exactly what that planner would get). There is no
 default, so that nobody prints another province's drafts by leaving an option out. Without --fiscal-year the
 current round is used.
+
+The meeting options (--meeting-name, --meeting-date, --venue, --classification, --prepared-by) are cleaned by
+the request form's own fields, so the command line accepts exactly what the form accepts.
 """
 
 import time
 from pathlib import Path
 
+from django import forms
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from briefings.choices import NATIONAL_SUBJECT, BriefingFormat, BriefingKind, BriefingLanguage
-from briefings.content import SECTION_KEYS, BriefingDataError, BriefingSpec, parse_sections
+from briefings.choices import NATIONAL_SUBJECT, BriefingFormat, BriefingKind, BriefingLanguage, Classification
+from briefings.content import SECTION_KEYS, BriefingDataError, BriefingSpec, Meeting, parse_sections
+from briefings.forms import MEETING_FIELDS, BriefingRequestForm
 from briefings.rendering import briefing_file
 from readiness import selectors as readiness
+
+# The request form's meeting fields themselves (not copies of their rules): a form of just those fields.
+MeetingForm = type(
+    "MeetingForm", (forms.Form,), {name: BriefingRequestForm.base_fields[name] for name in MEETING_FIELDS}
+)
+# Option name -> form field.
+MEETING_OPTIONS = {
+    "meeting_name": "meeting_name",
+    "meeting_date": "meeting_date",
+    "venue": "meeting_venue",
+    "classification": "classification",
+    "prepared_by": "prepared_by",
+}
+
+
+def meeting_from_options(options: dict) -> Meeting:
+    """The Meeting the options ask for, cleaned as the request form cleans it; CommandError otherwise."""
+    form = MeetingForm({field: options.get(option) or "" for option, field in MEETING_OPTIONS.items()})
+    if not form.is_valid():
+        labels = {field: "--" + option.replace("_", "-") for option, field in MEETING_OPTIONS.items()}
+        problems = []
+        for field, errors in form.errors.items():
+            problem = f"{labels.get(field, field)}: {' '.join(errors)}"
+            if field == "classification":
+                problem += " " + _("The choices are: %(choices)s") % {
+                    "choices": ", ".join(Classification.values)
+                }
+            problems.append(problem)
+        raise CommandError("; ".join(problems))
+    data = form.cleaned_data
+    return Meeting(
+        name=data.get("meeting_name") or "",
+        date=data.get("meeting_date"),
+        venue=data.get("meeting_venue") or "",
+        classification=data.get("classification") or "",
+        prepared_by=data.get("prepared_by") or "",
+    )
 
 
 class Command(BaseCommand):
@@ -52,6 +95,15 @@ class Command(BaseCommand):
             help="the sections to print, comma-separated (default: all): " + ", ".join(SECTION_KEYS),
         )
         parser.add_argument("--out", required=True, help="the file to write (.pdf or .docx)")
+        parser.add_argument("--meeting-name", default="", help="the meeting, printed on the cover")
+        parser.add_argument("--meeting-date", default="", help="YYYY-MM-DD, as the request form takes it")
+        parser.add_argument("--venue", default="", help="where the meeting is held")
+        parser.add_argument(
+            "--classification",
+            default="",
+            help="printed on every page: " + ", ".join(Classification.values) + " (default: none)",
+        )
+        parser.add_argument("--prepared-by", default="", help="who prepared the briefing")
 
     def handle(
         self,
@@ -67,6 +119,7 @@ class Command(BaseCommand):
         out,
         **options,
     ):
+        meeting = meeting_from_options(options)  # before anything is rendered or written
         try:
             chosen = parse_sections(sections)
         except ValueError as exc:
@@ -84,7 +137,7 @@ class Command(BaseCommand):
             if current is None:
                 raise CommandError("There is no open or closed readiness round; give --fiscal-year")
             fiscal_year = current.fiscal_year
-        spec = BriefingSpec(kind, subject, fiscal_year, language, include_unapproved, chosen)
+        spec = BriefingSpec(kind, subject, fiscal_year, language, include_unapproved, chosen, meeting)
         started = time.perf_counter()
         try:
             result = briefing_file(spec, file_format=file_format, viewer=viewer)
