@@ -54,26 +54,32 @@ def test_it_runs_make_run_embedded_twice_without_duplicating_data(tmp_path):
         ("secretariat",),
     ]
 
-    # ...and it serves the Thai login page.
+    # ...and it serves the Thai login page. Start-up (system checks, WeasyPrint's imports) can take
+    # tens of seconds when the rest of the suite is using both cores, so wait by a deadline and say
+    # why the server stopped if it did.
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT, env=_env_without_services(APP_VAR_DIR=str(tmp_path)),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    log = tmp_path / "runserver.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT, env=_env_without_services(APP_VAR_DIR=str(tmp_path)),
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     try:
-        for _ in range(50):
+        deadline = time.monotonic() + 120
+        html = None
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 html = (
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10)
                     .read()
                     .decode()
                 )
                 break
             except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("runserver did not answer")
+                time.sleep(0.5)
+        if html is None:
+            pytest.fail(f"runserver did not answer (exit code {server.poll()}): {log.read_text()[-2000:]}")
         assert "เข้าสู่ระบบ" in html
     finally:
         server.terminate()
