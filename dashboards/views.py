@@ -23,7 +23,6 @@ from provinces.access import (
 from provinces.choices import Role
 from provinces.listing import export_response, list_page
 from provinces.maps import MAP_ATTRIBUTION, MapStyle, thailand_svg
-from provinces.models import Province
 from provinces.parsing import parse_fiscal_year
 from provinces.requests import SignedInRequest
 from readiness import charts
@@ -34,11 +33,10 @@ from readiness.choices import Dimension
 from readiness.map import MEASURES, readiness_map
 from readiness.views import STAT_ROWS
 from strategies.access import visible_strategies
-from strategies.charts import strategy_matrix
 from strategies.choices import StrategyStatus
 from strategies.decision import selectors as decision
 from strategies.matrix import QUADRANTS
-from strategies.selectors import StrategyFilters, quadrant_counts, strategies_for
+from strategies.selectors import StrategyFilters, matrix_figure, quadrant_counts
 
 
 @require_GET
@@ -113,7 +111,8 @@ def _map_context(request: SignedInRequest, round) -> dict:
     measure = request.GET.get("by", "overall")
     if measure not in MEASURES:
         measure = "overall"
-    rows = readiness.score_rows(list(Province.objects.select_related("cluster").order_by("code")), round)
+    picture = readiness.national_picture(round=round)
+    rows = picture.rows
     labels = {
         "overall": _("Overall readiness"),
         "cluster": _("Provincial clusters"),
@@ -135,6 +134,7 @@ def _map_context(request: SignedInRequest, round) -> dict:
         "map_listing": list_page(request, rows, readiness_lists.MAP_TABLE),
         "round": round,
         "map_attribution": MAP_ATTRIBUTION,
+        "picture": picture,
     }
 
 
@@ -165,8 +165,8 @@ def national_dashboard(request: SignedInRequest) -> HttpResponse:
     if round is None:
         raise Http404("round")
     map_context = _map_context(request, round)
-    # The map's rows are every province's approved figures: the roll-up reuses them (no second query).
-    clusters, nation = readiness.national_rollup(round=round, rows=map_context["rows"])
+    # The map's rows are every province's approved figures, computed with the roll-ups (one cached picture).
+    clusters, nation = map_context["picture"].clusters, map_context["picture"].nation
     ranked = sorted(
         (c for c in clusters if c.cluster is not None),
         key=lambda c: (c.rollup.spreads["overall"].mean is None, -(c.rollup.spreads["overall"].mean or 0)),
@@ -204,10 +204,10 @@ def cluster_dashboard(request: SignedInRequest, code: str) -> HttpResponse:
     if round is None:
         raise Http404("round")
     rollup = readiness.cluster_rollup(cluster=cluster, round=round)
-    strategies = list(
-        strategies_for(
-            user=request.user, filters=StrategyFilters(fiscal_year=round.fiscal_year, cluster=cluster)
-        )
+    figure = matrix_figure(
+        user=request.user,
+        filters=StrategyFilters(fiscal_year=round.fiscal_year, cluster=cluster),
+        title=_("Strategies of %(unit)s and its provinces") % {"unit": cluster.name},
     )
     page = decision.cluster_decision(user=request.user, cluster=cluster, fiscal_year=round.fiscal_year)
     return render(
@@ -222,10 +222,8 @@ def cluster_dashboard(request: SignedInRequest, code: str) -> HttpResponse:
                 visible_provinces(request.user).filter(cluster=cluster).values_list("pk", flat=True)
             ),
             "stats": STAT_ROWS,
-            "matrix": strategy_matrix(
-                strategies, title=_("Strategies of %(unit)s and its provinces") % {"unit": cluster.name}
-            ),
-            "quadrant_counts": quadrant_counts(strategies),
+            "matrix": figure.svg,
+            "quadrant_counts": figure.counts,
             "quadrants": QUADRANTS,
             "decision": page,
             "todo": todo_for(request.user) if _is_own_cluster(request.user, cluster) else None,

@@ -271,3 +271,19 @@ class AdvisorAssignment(models.Model):
             and not UserScope.objects.filter(user_id=self.advisor_id, role=Role.ADVISOR).exists()
         ):
             raise ValidationError({"advisor": _("Only a ministry advisor can be assigned to a cluster.")})
+
+
+class DataVersion(models.Model):
+    """How far the data of one part of the product (the tables of one app) has moved: the database bumps it on
+    every write to those tables (provinces.dataversion installs the triggers), and cached results are keyed by
+    it, so a write makes every result computed from the old data unreachable at once."""
+
+    domain = models.CharField(_("data"), max_length=50, primary_key=True)
+    version = models.BigIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.domain} {self.version}"

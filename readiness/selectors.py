@@ -10,6 +10,7 @@ from django.db.models import Count, F, FloatField, OuterRef, Prefetch, Q, QueryS
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from provinces import dataversion
 from provinces.models import Cluster, Province
 
 from . import scoring
@@ -277,13 +278,30 @@ def _rollup(rows: list[ScoreRow]) -> Rollup:
     )
 
 
+# What the figures and their roll-ups are computed from (provinces.dataversion).
+READINESS_DATA = ("readiness", "provinces")
+
+
 def cluster_rollup(
     *, cluster: Cluster, round: Round, include_unapproved: bool = False, snapshot_answers: bool = False
 ) -> Rollup:
-    """Each member province side by side, with the cluster's mean, min, max and lagging province."""
-    members = list(cluster.provinces.order_by("code"))
-    return _rollup(
-        score_rows(members, round, include_unapproved=include_unapproved, snapshot_answers=snapshot_answers)
+    """Each member province side by side, with the cluster's mean, min, max and lagging province. The same
+    for everyone who may see it, so computed once per version of the readiness data (the caller has decided
+    whether the viewer may see unapproved figures)."""
+
+    def compute() -> Rollup:
+        members = list(cluster.provinces.order_by("code"))
+        return _rollup(
+            score_rows(
+                members, round, include_unapproved=include_unapproved, snapshot_answers=snapshot_answers
+            )
+        )
+
+    return dataversion.cached(
+        "readiness-cluster",
+        domains=READINESS_DATA,
+        parts=(cluster.pk, round.pk, include_unapproved, snapshot_answers),
+        compute=compute,
     )
 
 
@@ -293,27 +311,66 @@ class NationalRow:
     rollup: Rollup
 
 
-def national_rollup(
-    *,
-    round: Round,
-    include_unapproved: bool = False,
-    snapshot_answers: bool = False,
-    rows: list | None = None,
-) -> tuple[list[NationalRow], Rollup]:
-    """The 18 clusters (and Bangkok) each with their spread, and the whole country's. ``rows``: the score
-    rows of every province (ordered by code) when the caller already has them."""
-    if rows is None:
-        provinces = list(Province.objects.select_related("cluster").order_by("code"))
-        rows = score_rows(
-            provinces, round, include_unapproved=include_unapproved, snapshot_answers=snapshot_answers
-        )
+@dataclass(frozen=True)
+class NationalPicture:
+    """Every province's figures (ordered by code), each cluster's roll-up (and Bangkok's), the nation's."""
+
+    rows: list[ScoreRow]
+    clusters: list[NationalRow]
+    nation: Rollup
+
+
+def _national(rows: list[ScoreRow]) -> NationalPicture:
     by_cluster: dict[int | None, list[ScoreRow]] = {}
     for row in rows:
         by_cluster.setdefault(row.province.cluster_id, []).append(row)
     clusters = {c.pk: c for c in Cluster.objects.select_related("lead_province").order_by("code")}
     national = [NationalRow(cluster=c, rollup=_rollup(by_cluster.get(pk, []))) for pk, c in clusters.items()]
     national.append(NationalRow(cluster=None, rollup=_rollup(by_cluster.get(None, []))))
-    return national, _rollup(rows)
+    return NationalPicture(rows=rows, clusters=national, nation=_rollup(rows))
+
+
+def national_picture(
+    *, round: Round, include_unapproved: bool = False, snapshot_answers: bool = False
+) -> NationalPicture:
+    """The national figures of ``round``: the same for every viewer, so computed once per version of the
+    readiness data; the pages then apply the viewer's scope (which provinces link, which counts show)."""
+
+    def compute() -> NationalPicture:
+        provinces = list(Province.objects.select_related("cluster").order_by("code"))
+        return _national(
+            score_rows(
+                provinces, round, include_unapproved=include_unapproved, snapshot_answers=snapshot_answers
+            )
+        )
+
+    return dataversion.cached(
+        "readiness-national",
+        domains=READINESS_DATA,
+        parts=(round.pk, include_unapproved, snapshot_answers),
+        compute=compute,
+    )
+
+
+def official_rollup(
+    *, round: Round, province: Province | None = None, cluster: Cluster | None = None
+) -> Rollup:
+    """The approved figures of one province, of a cluster's members, or (neither given) of the nation."""
+    if province is not None:
+        return _rollup(score_rows([province], round))
+    if cluster is not None:
+        return cluster_rollup(cluster=cluster, round=round)
+    return national_picture(round=round).nation
+
+
+def national_rollup(
+    *, round: Round, include_unapproved: bool = False, snapshot_answers: bool = False
+) -> tuple[list[NationalRow], Rollup]:
+    """The 18 clusters (and Bangkok) each with their spread, and the whole country's."""
+    picture = national_picture(
+        round=round, include_unapproved=include_unapproved, snapshot_answers=snapshot_answers
+    )
+    return picture.clusters, picture.nation
 
 
 # --- the assessment page ------------------------------------------------------------------------

@@ -37,6 +37,20 @@ def visible_strategies(user: User | AnonymousUser) -> QuerySet[Strategy]:
     return Strategy.objects.none()
 
 
+def visibility_key(user: User | AnonymousUser) -> tuple:
+    """Users with the same key see the same strategies (the rule of ``visible_strategies``, read from the
+    same scope), so a result computed from what one of them sees may be shared with the others."""
+    role = role_of(user)
+    if role in (Role.ADVISOR, Role.ADMIN):
+        return ("all",)
+    scope = scope_of(user)
+    if role == Role.PLANNER:
+        return (role, scope.province_id, scope.province.cluster_id)
+    if role == Role.SECRETARIAT:
+        return (role, scope.cluster_id)
+    return ("none",)
+
+
 def get_strategy_for_user(user: User | AnonymousUser, pk: int) -> Strategy:
     strategy = (
         visible_strategies(user)

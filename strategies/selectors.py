@@ -20,10 +20,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.safestring import SafeString
 
+from provinces import dataversion
 from provinces.models import Cluster, Province
 
-from .access import visible_strategies
+from .access import visibility_key, visible_strategies
+from .charts import strategy_matrix
 from .choices import FundingSource, StrategyStatus
 from .deadlines import with_proposed_at
 from .matrix import LETTERS, QUADRANTS, SPLIT
@@ -182,6 +185,49 @@ def quadrant_counts(strategies) -> dict[str, int]:
     for s in strategies:
         counts[s.quadrant] += 1
     return counts
+
+
+@dataclass(frozen=True)
+class MatrixFigure:
+    """The matrix chart of the strategies a user sees and how many fall in each quadrant."""
+
+    svg: SafeString
+    counts: dict[str, int]
+    total: int
+
+
+def matrix_figure(
+    *, user: User, filters: StrategyFilters, title: str, colour_by: str = "pillar", draggable: bool = False
+) -> MatrixFigure:
+    """The matrix of ``strategies_for(user, filters)``. Everyone who sees the same strategies sees the same
+    picture, so it is computed once per version of the data (provinces.dataversion) for each such group of
+    users and each choice of filters; the national matrix is then one query to check the version."""
+
+    def compute() -> MatrixFigure:
+        strategies = list(strategies_for(user=user, filters=filters))
+        svg = strategy_matrix(strategies, title=title, colour_by=colour_by, draggable=draggable)
+        return MatrixFigure(svg=svg, counts=quadrant_counts(strategies), total=len(strategies))
+
+    chosen = (
+        filters.fiscal_year,
+        filters.cluster.pk if filters.cluster else None,
+        filters.province.pk if filters.province else None,
+        filters.pillar,
+        filters.work_area,
+        filters.status,
+        filters.quadrant,
+        filters.include_members,
+    )
+    return dataversion.cached(
+        "strategy-matrix",
+        domains=MATRIX_DATA,
+        parts=(visibility_key(user), chosen, title, colour_by, draggable),
+        compute=compute,
+    )
+
+
+# The strategies (with their projects' budgets) and the owners' names.
+MATRIX_DATA = ("strategies", "provinces")
 
 
 @dataclass

@@ -41,7 +41,6 @@ from .access import (
     get_strategy_for_user,
     owners_for_user,
 )
-from .charts import strategy_matrix
 from .choices import PartnerSector, Pillar, StrategyStatus, WorkArea
 from .deadlines import strategy_review_due_on
 from .decision.selectors import project_flags
@@ -566,11 +565,17 @@ def _matrix_page(
         filters.fiscal_year = (
             _current_fy() if _current_fy() in years else (years[0] if years else _current_fy())
         )
-    strategies = list(selectors.strategies_for(user=request.user, filters=filters))
     colour_by = "status" if request.GET.get("colour") == "status" else "pillar"
-    svg = strategy_matrix(
-        strategies, title=title, colour_by=colour_by, draggable=can_review_strategies(request.user)
+    reviewer = can_review_strategies(request.user)
+    figure = selectors.matrix_figure(
+        user=request.user, filters=filters, title=title, colour_by=colour_by, draggable=reviewer
     )
+    # The table beneath: a page of the same strategies at a time, sortable and exportable like the list.
+    listing = list_page(
+        request, selectors.strategies_for(user=request.user, filters=filters), lists.STRATEGY_LIST
+    )
+    if listing.export:
+        return export_response(listing, lists.STRATEGY_LIST)
     readiness_chart = readiness_charts.dimension_bars(
         readiness_values.get("values", {}),
         readiness_values.get("previous", {}),
@@ -584,32 +589,32 @@ def _matrix_page(
         "strategies/matrix.html",
         {
             "title": title,
-            "matrix": svg,
-            "strategies": strategies,
-            "counts": selectors.quadrant_counts(strategies),
+            "matrix": figure.svg,
+            "listing": listing,
+            "strategies": listing.rows,
+            "counts": figure.counts,
             "quadrants": QUADRANTS,
             "readiness_chart": readiness_chart,
             "readiness_title": readiness_title,
             "colour_by": colour_by,
             "unit": unit,
-            "reviewer": can_review_strategies(request.user),
+            "reviewer": reviewer,
             "clusters": Cluster.objects.order_by("code") if unit is None else [],
             **_filter_context(request, filters),
         },
     )
 
 
-def _official_readiness(provinces) -> dict:
-    """Mean official (approved) readiness of the given provinces in the current round, and last round's."""
+def _official_readiness(**unit) -> dict:
+    """Mean official (approved) readiness of a province, a cluster's members or the nation (no ``unit``) in
+    the current round, and last round's."""
     round = readiness.current_round()
     if round is None:
         return {}
-    rows = readiness.score_rows(list(provinces), round)
-    spreads = {k: readiness.spread(rows, k) for k in DIMENSIONS}
-    before = {k: readiness.spread(rows, k, previous=True) for k in DIMENSIONS}
+    rollup = readiness.official_rollup(round=round, **unit)
     return {
-        "values": {k: s.mean for k, s in spreads.items()},
-        "previous": {k: s.mean for k, s in before.items()},
+        "values": {k: rollup.spreads[k].mean for k in DIMENSIONS},
+        "previous": {k: rollup.previous_spreads[k].mean for k in DIMENSIONS},
         "round": round,
     }
 
@@ -618,7 +623,7 @@ def _official_readiness(provinces) -> dict:
 def matrix_province(request: HttpRequest, code: str) -> HttpResponse:
     province = get_province_for_user(request.user, code)
     filters = _filters(request, province=province)
-    values = _official_readiness([province])
+    values = _official_readiness(province=province)
     return _matrix_page(
         request,
         title=_("Strategies of %(unit)s") % {"unit": province.name},
@@ -633,7 +638,7 @@ def matrix_province(request: HttpRequest, code: str) -> HttpResponse:
 def matrix_cluster(request: HttpRequest, code: str) -> HttpResponse:
     cluster = get_cluster_for_user(request.user, code)
     filters = _filters(request, cluster=cluster)
-    values = _official_readiness(cluster.provinces.all())
+    values = _official_readiness(cluster=cluster)
     return _matrix_page(
         request,
         title=_("Strategies of %(unit)s and its provinces") % {"unit": cluster.name},
@@ -652,7 +657,7 @@ def matrix_national(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("cluster", "")
     if code:
         filters.cluster = get_cluster_for_user(request.user, code)
-    values = _official_readiness(Province.objects.all())
+    values = _official_readiness()
     return _matrix_page(
         request,
         title=_("Strategies of all provinces and clusters"),

@@ -238,6 +238,10 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# The apps whose tables the database watches for the cache keyed by data versions (provinces.dataversion):
+# every write to one of them makes the cached figures computed from it unreachable.
+DATA_VERSION_APPS = ["provinces", "readiness", "strategies"]
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from provinces import dataversion
 from provinces.access import visible_provinces
 from provinces.models import Cluster, Province
 from provinces.thai import fiscal_year as fiscal_year_of
@@ -455,12 +456,70 @@ def _unit_view(unit: gaps.UnitGaps, name: str, refs, show_indicators: bool) -> U
     )
 
 
+@dataclass
+class _ClusterFacts:
+    """What the cluster's tab is computed from, the same for every viewer: cached by data version."""
+
+    members: list[Province]
+    strategies: list[Strategy]
+    finding: semantic.Finding
+    projects: list[Project]
+    flags: dict[int, budget.Flag]
+    envelopes_known: int
+    round: Round | None
+    report: gaps.GapReport
+
+
+def _cluster_facts(cluster: Cluster, fiscal_year: int) -> _ClusterFacts:
+    members = list(cluster.provinces.order_by("code"))
+    strategies = list(strategies_in(fiscal_year=fiscal_year, clusters=[cluster]))
+    # Overlaps: the same selector as the command.
+    finding = overlap_finding(cluster=cluster, fiscal_year=fiscal_year, strategies=strategies)
+    projects = list(
+        Project.objects.filter(strategy_id__in=[s.pk for s in strategies])
+        .prefetch_related(Prefetch("provinces", queryset=Province.objects.order_by("code")))
+        .order_by("-budget", "pk")
+    )
+    round = round_for(fiscal_year)
+    readiness, indicators = official_readiness(round, [m.pk for m in members])
+    return _ClusterFacts(
+        members=members,
+        strategies=strategies,
+        finding=finding,
+        projects=projects,
+        flags=project_flags(projects),
+        # Without an envelope a province's projects are held to the absolute limit only: say for how many.
+        envelopes_known=BudgetEnvelope.objects.filter(
+            province__in=[m.pk for m in members], fiscal_year__lte=fiscal_year
+        )
+        .values("province_id")
+        .distinct()
+        .count(),
+        round=round,
+        report=gaps.gap_report(
+            cluster=cluster.code,
+            members=[m.code for m in members],
+            readiness=readiness,
+            indicators=[gaps.IndicatorInfo(i.code, i.dimension, i.name) for i in indicators],
+            claims=[claim_of(s) for s in strategies],
+            threshold=gap_threshold(),
+        ),
+    )
+
+
 def cluster_decision(
     *, user: User | AnonymousUser, cluster: Cluster, fiscal_year: int, needs_only: bool = False
 ) -> ClusterDecision:
-    """Everything the cluster's decision-support tab shows, in a fixed number of queries."""
-    members = list(cluster.provinces.order_by("code"))
-    strategies = list(strategies_in(fiscal_year=fiscal_year, clusters=[cluster]))
+    """Everything the cluster's decision-support tab shows, in a fixed number of queries. The findings are
+    computed once per version of the data (the same for every viewer); the viewer's scope then decides which
+    strategies are named and linked, and whose projects are listed."""
+    facts = dataversion.cached(
+        "decision-cluster",
+        domains=DECISION_DATA,
+        parts=(cluster.pk, fiscal_year, _settings_key()),
+        compute=lambda: _cluster_facts(cluster, fiscal_year),
+    )
+    strategies = facts.strategies
     ids = {s.pk for s in strategies}
     visible = set(
         visible_strategies(user)
@@ -469,11 +528,9 @@ def cluster_decision(
         .values_list("pk", flat=True)
     )
     refs = {s.pk: _ref(s, visible) for s in strategies}
-    page = ClusterDecision(cluster=cluster, fiscal_year=fiscal_year, round=round_for(fiscal_year))
+    page = ClusterDecision(cluster=cluster, fiscal_year=fiscal_year, round=facts.round)
     page.strategy_count = len(strategies)
-
-    # Overlaps: the same selector as the command.
-    finding = overlap_finding(cluster=cluster, fiscal_year=fiscal_year, strategies=strategies)
+    finding = facts.finding
     page.groups = [
         GroupView(
             g,
@@ -485,39 +542,19 @@ def cluster_decision(
     page.lexical_only = len(finding.lexical_only & ids)
     page.decisions = _decisions(refs, fiscal_year, cluster)
     page.merge_targets = [s for s in strategies if s.cluster_id == cluster.pk]
-
-    # Budget reach: projects of the visible strategies.
-    projects = list(
-        Project.objects.filter(strategy_id__in=[pk for pk in ids if pk in visible])
-        .prefetch_related(Prefetch("provinces", queryset=Province.objects.order_by("code")))
-        .order_by("-budget", "pk")
-    )
-    flags = project_flags(projects)
-    # Without an envelope a province's projects are held to the absolute limit only: say for how many.
-    page.envelopes_known = (
-        BudgetEnvelope.objects.filter(province__in=[m.pk for m in members], fiscal_year__lte=fiscal_year)
-        .values("province_id")
-        .distinct()
-        .count()
-    )
+    # Budget reach: the projects of the strategies this viewer sees.
+    page.envelopes_known = facts.envelopes_known
     page.flagged = [
-        FlagView(project=p, strategy=refs[p.strategy_id], flag=flags[p.pk])
-        for p in projects
-        if p.pk in flags and (not needs_only or flags[p.pk].needs_integrated_funding)
+        FlagView(project=p, strategy=refs[p.strategy_id], flag=facts.flags[p.pk])
+        for p in facts.projects
+        if p.strategy_id in visible
+        and p.pk in facts.flags
+        and (not needs_only or facts.flags[p.pk].needs_integrated_funding)
     ]
-
     # Gaps.
-    readiness, indicators = official_readiness(page.round, [m.pk for m in members])
-    report = gaps.gap_report(
-        cluster=cluster.code,
-        members=[m.code for m in members],
-        readiness=readiness,
-        indicators=[gaps.IndicatorInfo(i.code, i.dimension, i.name) for i in indicators],
-        claims=[claim_of(s) for s in strategies],
-        threshold=gap_threshold(),
-    )
+    report = facts.report
     seeable = set(visible_provinces(user).filter(cluster=cluster).values_list("code", flat=True))
-    names = {m.code: m.name for m in members}
+    names = {m.code: m.name for m in facts.members}
     page.cluster_gaps = _unit_view(report.cluster, cluster.name, refs, show_indicators=True)
     page.province_gaps = [_unit_view(u, names[u.unit], refs, u.unit in seeable) for u in report.provinces]
     page.misdirected = [refs[i] for i in report.misdirected]
@@ -552,9 +589,31 @@ SORT_KEYS = (
 )
 
 
+# What the decision-support results are computed from: strategies, projects, envelopes and decisions; the
+# approved readiness; the provinces and clusters (provinces.dataversion).
+DECISION_DATA = ("strategies", "readiness", "provinces")
+
+
+def _settings_key() -> tuple:
+    return (overlap_threshold(), semantic_threshold(), gap_threshold(), budget.reach_settings())
+
+
 def national_summary(*, fiscal_year: int, sort: str = "cluster") -> list[NationalRow]:
     """Per-cluster counts for the whole country (advisors), sorted by ``sort`` (a SORT_KEYS entry, with a
-    leading "-" for descending). A fixed number of queries."""
+    leading "-" for descending). The same for every advisor: computed once per version of the data it comes
+    from (a fixed number of queries), then one query to check the version."""
+    rows = list(
+        dataversion.cached(
+            "decision-national",
+            domains=DECISION_DATA,
+            parts=(fiscal_year, _settings_key()),
+            compute=lambda: _national_rows(fiscal_year),
+        )
+    )
+    return _sorted_rows(rows, sort)
+
+
+def _national_rows(fiscal_year: int) -> list[NationalRow]:
     clusters = list(Cluster.objects.order_by("code"))
     strategies = list(strategies_in(fiscal_year=fiscal_year))
     by_cluster: dict[str, list[Strategy]] = defaultdict(list)
@@ -612,6 +671,10 @@ def national_summary(*, fiscal_year: int, sort: str = "cluster") -> list[Nationa
                 not_known=[names[code] for code in report.not_known],
             )
         )
+    return rows
+
+
+def _sorted_rows(rows: list[NationalRow], sort: str) -> list[NationalRow]:
     key = sort.lstrip("-")
     if key not in SORT_KEYS:
         key, sort = "cluster", "cluster"

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -53,6 +54,8 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     client_for, advisor, secretariat, filler, round_2569, round_2570
 ):
     def count(client, url):
+        # Cold: the cached parts computed again, as after a write (the warm count is the benchmark's test).
+        cache.clear()
         with CaptureQueriesContext(connection) as q:
             assert client.get(url).status_code == 200
         return len(q)
