@@ -333,8 +333,8 @@ def render_times(fy: int, clusters: list[str]) -> dict[str, float]:
     (fonts, the tokeniser's dictionary), as a long-running worker has."""
     from django.contrib.auth.models import User
 
-    from briefings.content import BriefingSpec
     from briefings.rendering import briefing_docx, briefing_pdf
+    from briefings.spec import BriefingSpec
     from devdata.national_data import BENCH_USERS
 
     viewer = User.objects.get(username=BENCH_USERS["advisor"])  # sees every cluster and the nation
@@ -374,7 +374,7 @@ def through_workers(fy: int, clusters: list[str], advisor, env: dict) -> dict:
         Briefing.objects.all().delete()
         started = time.perf_counter()
         ids = [
-            services.briefing_request(kind="cluster", subject=code, fiscal_year=fy, by=advisor)[0].pk
+            services.briefing_request_by_code(kind="cluster", subject=code, fiscal_year=fy, by=advisor)[0].pk
             for code in clusters
         ]
         while True:

@@ -8,7 +8,7 @@
   unapproved figures, but a cluster's unapproved figures are for its secretariat and the ministry only
   (never for a planner, who must not see other provinces' drafts). So a cluster briefing that includes
   unapproved figures can only be requested, and is only visible, to them.
-* A document is made for the user who requested it, through the pages' own access rules (content.py). The
+* A document is made for the user who requested it, through the pages' own access rules (gather.py). The
   only partial view of a subject is a planner's of their cluster: the cluster's own strategies and their
   province's, not the other members' (strategies/access.py). So a briefing records its *audience* — ""
   for the whole subject, or the planner's province — and is shared only with users of the same audience
@@ -77,13 +77,6 @@ def subject_for_user(user: User | AnonymousUser, kind: str, code: str) -> Subjec
     if kind == BriefingKind.NATIONAL and not is_nationwide(user):
         return None
     return _resolve(kind, code, visible_provinces(user), visible_clusters(user))
-
-
-def get_subject_for_user(user: User | AnonymousUser, kind: str, code: str) -> Subject:
-    subject = subject_for_user(user, kind, code)
-    if subject is None:
-        raise Http404("briefing subject")
-    return subject
 
 
 def may_include_unapproved(user: User | AnonymousUser, subject: Subject) -> bool:

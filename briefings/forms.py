@@ -13,7 +13,7 @@ from readiness import selectors as readiness
 
 from . import access
 from .choices import NATIONAL_SUBJECT, BriefingFormat, BriefingKind, BriefingLanguage, Classification
-from .content import Meeting, section_choices
+from .spec import Meeting, section_choices
 
 MEETING_TEXT_MAX = 300
 MEETING_FIELDS = ("meeting_name", "meeting_date", "meeting_venue", "classification", "prepared_by")
@@ -60,7 +60,9 @@ def own_unit(user: User) -> str:
 
 class BriefingRequestForm(forms.Form):
     """One select holds the subject *and* its kind (grouped: country, clusters, provinces), so no script is
-    needed to keep two fields consistent. ``kind`` and ``subject`` are in cleaned_data."""
+    needed to keep two fields consistent. The choices are what the user may request (the access rules) and
+    the published rounds, so a valid form has resolved both: ``target`` (an access.Subject) and ``round`` are
+    in cleaned_data, ready for the service. A subject that is not among the choices is ``out_of_scope``."""
 
     subject = forms.ChoiceField(label=_("Subject"))
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
@@ -97,10 +99,12 @@ class BriefingRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         groups = access.subject_options(user)
+        self.subjects = {subject_value(s.kind, s.code): s for _label, subjects in groups for s in subjects}
         self.fields["subject"].choices = [
             (label, [(subject_value(s.kind, s.code), s.name) for s in subjects]) for label, subjects in groups
         ]
         rounds = list(readiness.rounds())
+        self.rounds = {r.fiscal_year: r for r in rounds}
         self.fields["fiscal_year"].choices = [(r.fiscal_year, str(r.fiscal_year)) for r in rounds]
         if not self.is_bound:
             prefill = prefill or {}
@@ -114,10 +118,15 @@ class BriefingRequestForm(forms.Form):
             self.initial["language"] = prefill.get("language") if prefill.get("language") == "en" else "th"
             self.initial["sections"] = [key for key, _label in section_choices()]
 
+    @property
+    def out_of_scope(self) -> bool:
+        """The subject is missing, unknown or not the user's to ask about: a 404, as everywhere."""
+        return self.has_error("subject")
+
     def clean(self):
         data = super().clean()
-        kind, _sep, code = (data.get("subject") or "").partition(":")
-        data["kind"], data["subject"] = kind, code
+        data["target"] = self.subjects.get(data.get("subject") or "")
+        data["round"] = self.rounds.get(data.get("fiscal_year"))
         data["file_format"] = data.get("file_format") or BriefingFormat.PDF
         data["sections"] = tuple(data.get("sections") or ())
         data["meeting"] = Meeting(

@@ -5,7 +5,7 @@ the templates, so it cannot add references; and whatever the document does refer
 SafeURLFetcher, which serves only files inside the Thai font folder (settings.THAI_FONT_DIR) and the
 project's static/ folder, and refuses everything else — other files, http(s), data:, any other scheme.
 
-Speed: the charts are drawn once per document (content.py); fonts are subset (WeasyPrint does it with
+Speed: the charts are drawn once per document (sections.py); fonts are subset (WeasyPrint does it with
 HarfBuzz when libharfbuzz-subset is installed), and only the three Sarabun faces the document uses are
 declared. Progress is reported through a callback at each step, for the job page.
 """
@@ -30,9 +30,10 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from provinces.maps import MAP_ATTRIBUTION
 
 from . import docx, print_text
-from .content import BriefingSpec, Document, document
+from .document import Document, document
 from .print_text import thai_for_pdf
 from .printed_charts import collect
+from .spec import BriefingSpec
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ def html_to_pdf(html: str, *, fetcher: SafeURLFetcher | None = None, progress: P
 
 def briefing_pdf(spec: BriefingSpec, *, viewer: User, progress: Progress | None = None) -> RenderedPdf:
     """The whole pipeline — gather, build, HTML, PDF — used by the background job and the command line.
-    The document shows what ``viewer`` may see (content.py)."""
+    The document shows what ``viewer`` may see (gather.py)."""
     progress = progress or (lambda step, percent: None)
     started = time.perf_counter()
     progress(_("Gathering the data and drawing the charts"), 10)

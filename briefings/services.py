@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from readiness import selectors as readiness
+from readiness.models import Round
 
 from . import access, rendering, signals
 from .choices import (
@@ -31,8 +32,9 @@ from .choices import (
     BriefingStatus,
     Classification,
 )
-from .content import SECTION_KEYS, BriefingDataError, BriefingSpec, Meeting, parse_sections
+from .gather import BriefingDataError
 from .models import Briefing, briefing_upload_to
+from .spec import SECTION_KEYS, BriefingSpec, Meeting, parse_sections
 
 logger = logging.getLogger(__name__)
 
@@ -59,35 +61,45 @@ def _setting(name: str, default: int) -> int:
 # --- requesting -------------------------------------------------------------------------------------
 
 
+def briefing_request_by_code(
+    *, kind: str, subject: str, fiscal_year: int, by: User, **options
+) -> tuple[Briefing, bool]:
+    """``briefing_request`` for a subject named by kind and code and a round by its fiscal year (scripts, the
+    benchmark, a request made again): both are resolved for ``by`` first, through the same access rule."""
+    if kind not in BriefingKind.values:
+        raise BriefingError(_("Choose a province, a cluster or the whole country."))
+    target = access.subject_for_user(by, kind, subject)
+    if target is None:
+        raise BriefingError(_("You may not request a briefing on this subject."))
+    round = readiness.rounds().filter(fiscal_year=fiscal_year).first()
+    if round is None:
+        raise BriefingError(_("There is no readiness round for FY %(year)s.") % {"year": fiscal_year})
+    return briefing_request(subject=target, round=round, by=by, **options)
+
+
 def briefing_request(
     *,
-    kind: str,
-    subject: str,
-    fiscal_year: int,
-    language: str = BriefingLanguage.TH,
+    subject: access.Subject,
+    round: Round,
     by: User,
+    language: str = BriefingLanguage.TH,
     include_unapproved: bool = False,
     file_format: str = BriefingFormat.PDF,
     sections: tuple[str, ...] | list[str] | str = (),
     meeting: Meeting | None = None,
 ) -> tuple[Briefing, bool]:
-    """Ask for a briefing. Returns (job, created): an identical job that is still waiting or running is
-    reused (created False) rather than rendered twice. The render is queued when the transaction commits.
-    ``sections`` chooses what to print (SECTION_KEYS; empty: everything), ``meeting`` fills the cover; both
-    are part of what makes two requests identical."""
-    if kind not in BriefingKind.values:
-        raise BriefingError(_("Choose a province, a cluster or the whole country."))
+    """Ask for a briefing on ``subject`` (resolved for ``by`` by the access rules: the request form's
+    choices, or ``briefing_request_by_code``) for a published ``round``. Returns (job, created): an identical
+    job that is still waiting or running is reused (created False) rather than rendered twice. The render is
+    queued when the transaction commits. ``sections`` chooses what to print (SECTION_KEYS; empty: everything),
+    ``meeting`` fills the cover; both are part of what makes two requests identical."""
+    target, fiscal_year, kind = subject, round.fiscal_year, subject.kind
     if language not in BriefingLanguage.values:
         raise BriefingError(_("A briefing is written in Thai or English."))
     if file_format not in BriefingFormat.values:
         raise BriefingError(_("A briefing is a PDF or a Word document."))
-    target = access.subject_for_user(by, kind, subject)
-    if target is None:
-        raise BriefingError(_("You may not request a briefing on this subject."))
     if include_unapproved and not access.may_include_unapproved(by, target):
         raise BriefingError(_("You may not include figures that are not yet approved for this subject."))
-    if not readiness.rounds().filter(fiscal_year=fiscal_year).exists():
-        raise BriefingError(_("There is no readiness round for FY %(year)s.") % {"year": fiscal_year})
     try:
         chosen = parse_sections(sections)
     except ValueError as exc:
@@ -144,7 +156,7 @@ def briefing_rerender(*, briefing: Briefing, by: User) -> tuple[Briefing, bool]:
     if not access.may_see(by, briefing):
         raise BriefingError(_("You may not request a briefing on this subject."))
     spec = BriefingSpec.of(briefing)
-    return briefing_request(
+    return briefing_request_by_code(
         kind=spec.kind,
         subject=spec.subject,
         fiscal_year=spec.fiscal_year,

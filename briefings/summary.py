@@ -27,7 +27,8 @@ from strategies.access import visible_strategies
 from strategies.choices import StrategyStatus
 
 from .choices import BriefingKind, BriefingStatus
-from .content import BriefingData, Section
+from .gather import BriefingData
+from .sections import Section
 
 TOP_QUADRANT = "ก"  # high effect on ASEAN goals and on the national interest
 

@@ -15,7 +15,7 @@ from audit.choices import AccessAction
 from audit.services import log_request
 
 from . import selectors, services
-from .access import get_briefing_for_user, get_subject_for_user
+from .access import get_briefing_for_user
 from .forms import MEETING_FIELDS, BriefingRequestForm
 
 
@@ -24,53 +24,45 @@ def _sweep() -> None:
     services.briefing_sweep()
 
 
+def _requested(request: HttpRequest, briefing, created: bool) -> HttpResponse:
+    briefing.refresh_from_db()  # without a broker it was rendered in this very request
+    if briefing.is_done:
+        messages.success(request, _("The briefing is ready: download it below."))
+    elif created:
+        messages.success(request, _("The briefing is being prepared. It appears below when ready."))
+    else:
+        messages.info(request, _("The same briefing is already being prepared: follow it below."))
+    return redirect(f"{request.path}#briefing-{briefing.pk}")
+
+
 @require_http_methods(["GET", "POST"])
 def briefing_list(request: HttpRequest) -> HttpResponse:
     """The user's and their unit's briefings, and the request form (prefilled by ?kind=&subject=&fy=)."""
     _sweep()
-    if request.method == "POST":
-        kind, _sep, code = request.POST.get("subject", "").partition(":")
-        get_subject_for_user(request.user, kind, code)  # a subject out of scope (or unknown) → 404
+    if request.method != "POST":
+        form = BriefingRequestForm(user=request.user, prefill=request.GET)
+    else:
         form = BriefingRequestForm(request.POST, user=request.user)
+        if form.out_of_scope:
+            raise Http404("briefing subject")
         if form.is_valid():
             data = form.cleaned_data
+            request_options = {
+                k: data[k] for k in ("language", "include_unapproved", "file_format", "sections", "meeting")
+            }
             try:
                 briefing, created = services.briefing_request(
-                    kind=data["kind"],
-                    subject=data["subject"],
-                    fiscal_year=data["fiscal_year"],
-                    language=data["language"],
-                    include_unapproved=data["include_unapproved"],
-                    file_format=data["file_format"],
-                    sections=data["sections"],
-                    meeting=data["meeting"],
-                    by=request.user,
+                    subject=data["target"], round=data["round"], by=request.user, **request_options
                 )
+                return _requested(request, briefing, created)
             except services.BriefingError as exc:
                 form.add_error(None, exc.message)
-            else:
-                briefing.refresh_from_db()  # without a broker it was rendered in this very request
-                if briefing.is_done:
-                    messages.success(request, _("The briefing is ready: download it below."))
-                elif created:
-                    messages.success(
-                        request, _("The briefing is being prepared. It appears below when ready.")
-                    )
-                else:
-                    messages.info(request, _("The same briefing is already being prepared: follow it below."))
-                return redirect(f"{request.path}#briefing-{briefing.pk}")
-    else:
-        form = BriefingRequestForm(user=request.user, prefill=request.GET)
-    return render(
-        request,
-        "briefings/briefing_list.html",
-        {
-            "form": form,
-            "briefings": selectors.briefings_for(user=request.user),
-            "meeting_fields": MEETING_FIELDS,
-        },
-        status=400 if form.errors else 200,
-    )
+    context = {
+        "form": form,
+        "briefings": selectors.briefings_for(user=request.user),
+        "meeting_fields": MEETING_FIELDS,
+    }
+    return render(request, "briefings/briefing_list.html", context, status=400 if form.errors else 200)
 
 
 @require_GET

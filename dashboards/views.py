@@ -32,11 +32,10 @@ from readiness.access import may_include_unapproved
 from readiness.choices import Dimension
 from readiness.map import MEASURES, readiness_map
 from readiness.views import STAT_ROWS
-from strategies.access import visible_strategies
-from strategies.choices import StrategyStatus
 from strategies.decision import selectors as decision
 from strategies.matrix import QUADRANTS
-from strategies.selectors import StrategyFilters, matrix_figure, quadrant_counts
+from strategies.selectors import StrategyFilters, matrix_figure, quadrant_totals
+from strategies.selectors import review_queue as strategy_review_queue
 
 
 @require_GET
@@ -146,7 +145,7 @@ def national_map(request: SignedInRequest) -> HttpResponse:
         raise Http404("round")
     raw = request.GET.get("fy", "")
     if raw:
-        round = readiness.rounds().filter(fiscal_year=parse_fiscal_year(raw) or 0).first()
+        round = readiness.round_of_year(parse_fiscal_year(raw))
         if round is None:
             raise Http404("round")
     context = _map_context(request, round)
@@ -171,7 +170,6 @@ def national_dashboard(request: SignedInRequest) -> HttpResponse:
         (c for c in clusters if c.cluster is not None),
         key=lambda c: (c.rollup.spreads["overall"].mean is None, -(c.rollup.spreads["overall"].mean or 0)),
     )
-    strategies = visible_strategies(request.user).filter(fiscal_year=round.fiscal_year)
     return render(
         request,
         "provinces/dashboard_national.html",
@@ -182,8 +180,8 @@ def national_dashboard(request: SignedInRequest) -> HttpResponse:
             "nation": nation,
             # The review queue's own selector: the card's count is the count of the queue it opens.
             "submitted": readiness.review_queue(user=request.user, round=round).count(),
-            "proposed": visible_strategies(request.user).filter(status=StrategyStatus.PROPOSED).count(),
-            "quadrant_counts": quadrant_counts(strategies),
+            "proposed": strategy_review_queue(user=request.user).count(),
+            "quadrant_counts": quadrant_totals(user=request.user, fiscal_year=round.fiscal_year),
             "quadrants": QUADRANTS,
             "dimensions": list(Dimension),
             "todo": todo_for(request.user),

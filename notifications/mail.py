@@ -64,8 +64,9 @@ class _EncodedSubject(UnstructuredHeader):
 
 
 _HEADERS = HeaderRegistry()
-_HEADERS.map_to_type("list-unsubscribe", _UnfoldedHeader)
-_HEADERS.map_to_type("subject", _EncodedSubject)
+# map_to_type takes a parser class such as UnstructuredHeader and mixes the registry's BaseHeader into it.
+_HEADERS.map_to_type("list-unsubscribe", _UnfoldedHeader)  # type: ignore[arg-type]  # the stubs want a BaseHeader; the registry adds it
+_HEADERS.map_to_type("subject", _EncodedSubject)  # type: ignore[arg-type]  # the stubs want a BaseHeader; the registry adds it
 
 
 class NotificationEmail(EmailMultiAlternatives):

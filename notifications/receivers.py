@@ -8,6 +8,7 @@ own: when notification code fails, the error is logged and the user's action sti
 import functools
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -186,15 +187,17 @@ def on_strategies_imported(sender, *, created: list[Strategy], changed: list[Str
     creators: dict[tuple[str, int], set[int]] = defaultdict(set)
     for key, group in (("created", created), ("changed", changed)):
         for strategy in group:
-            where = (
-                ("province", strategy.province_id)
-                if strategy.province_id
-                else ("cluster", strategy.cluster_id)
-            )
+            where: tuple[str, int]
+            if strategy.province_id:
+                where = ("province", strategy.province_id)
+            elif strategy.cluster_id:
+                where = ("cluster", strategy.cluster_id)
+            else:  # no owner: ruled out by the strategy_owned_by_province_xor_cluster constraint
+                continue
             counts[where][key] += 1
             if strategy.created_by_id:
                 creators[where].add(strategy.created_by_id)
-    units = {
+    units: dict[str, Mapping[int, Province | Cluster]] = {
         "province": Province.objects.in_bulk([pk for kind, pk in counts if kind == "province"]),
         "cluster": Cluster.objects.in_bulk([pk for kind, pk in counts if kind == "cluster"]),
     }

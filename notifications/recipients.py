@@ -54,8 +54,8 @@ def strategy_audience(strategy: Strategy) -> QuerySet[User]:
     """The active users whose role covers the strategy's owner: the people who may open it. A narrowing for
     lookups (the mention autocomplete); whoever is kept is still checked with notifications.access."""
     nationwide = Q(is_superuser=True) | Q(scope__role__in=[Role.ADVISOR, Role.ADMIN])
-    if strategy.province_id:
-        cluster_id = strategy.province.cluster_id
+    if (province := strategy.province) is not None:
+        cluster_id = province.cluster_id
         unit = Q(scope__role=Role.PLANNER, scope__province_id=strategy.province_id)
         if cluster_id:
             unit |= Q(scope__role=Role.SECRETARIAT, scope__cluster_id=cluster_id)
@@ -68,4 +68,4 @@ def strategy_audience(strategy: Strategy) -> QuerySet[User]:
 
 def briefing_requester(briefing: Briefing) -> list[User]:
     """Who asked for the briefing."""
-    return [briefing.requested_by] if briefing.requested_by_id else []
+    return [briefing.requested_by] if briefing.requested_by is not None else []

@@ -104,11 +104,17 @@ class _People:
         self.secretariats: dict[int, list[User]] = defaultdict(list)
         users = User.objects.filter(is_active=True, scope__role__in=[Role.PLANNER, Role.SECRETARIAT])
         for user in users.select_related("scope").order_by("pk"):
-            if user.scope.role == Role.PLANNER:
-                self.planners[user.scope.province_id].append(user)
-            else:
-                self.secretariats[user.scope.cluster_id].append(user)
+            scope = user.scope
+            # A planner always has a province and a secretariat a cluster (UserScope's check constraint).
+            if scope.role == Role.PLANNER and scope.province_id is not None:
+                self.planners[scope.province_id].append(user)
+            elif scope.role == Role.SECRETARIAT and scope.cluster_id is not None:
+                self.secretariats[scope.cluster_id].append(user)
         self._advisors: dict[int | None, list[User]] = {}
+
+    def secretariat(self, cluster_id: int | None) -> list[User]:
+        """The cluster's secretariat; nobody for a province outside any cluster."""
+        return self.secretariats[cluster_id] if cluster_id is not None else []
 
     def advisors(self, cluster_id: int | None) -> list[User]:
         if cluster_id not in self._advisors:
@@ -148,7 +154,7 @@ def _assessment_reminders(run: ReminderRun, people: _People, round: Round) -> No
         if escalate:
             run.send(
                 kind=NotificationKind.REMINDER_ASSESSMENT_ESCALATION,
-                recipients=[*people.secretariats[province.cluster_id], *people.advisors(province.cluster_id)],
+                recipients=[*people.secretariat(province.cluster_id), *people.advisors(province.cluster_id)],
                 target=province,
                 day=escalation_day,
                 round=round,
@@ -169,6 +175,8 @@ def _review_reminders(run: ReminderRun, people: _People) -> None:
     )
     for assessment in waiting:
         due_on = review_due_on(assessment)
+        if due_on is None:  # never submitted: nothing to review (the query keeps submitted ones only)
+            continue
         late = overdue_reminder_day(due_on, run.today)
         if late is None:
             continue
@@ -185,6 +193,8 @@ def _review_reminders(run: ReminderRun, people: _People) -> None:
 def _strategy_review_reminders(run: ReminderRun, people: _People) -> None:
     for strategy in strategies_awaiting_review_overdue(run.today).order_by("pk"):
         due_on = strategy_review_due_on(strategy)
+        if due_on is None:  # not proposed: not waiting for review (the query keeps proposed ones only)
+            continue
         late = overdue_reminder_day(due_on, run.today)
         if late is None:
             continue
@@ -213,7 +223,7 @@ def project_owners(project: Project, people: _People) -> list[User]:
     strategy: Strategy = project.strategy
     if strategy.province_id:
         return people.planners[strategy.province_id]
-    return people.secretariats[strategy.cluster_id]
+    return people.secretariat(strategy.cluster_id)
 
 
 def _progress_reminders(run: ReminderRun, people: _People) -> None:

@@ -93,8 +93,10 @@ def items(user: User | AnonymousUser, notifications: list[Notification]) -> list
     names = _subject_names(targets.values())
     result = []
     for notification in notifications:
-        target = targets.get((notification.target_type_id, notification.target_id))
-        has_target = notification.target_type_id is not None
+        type_id, object_id = notification.target_type_id, notification.target_id
+        # Only a notification with both parts of its object has one to look up (openable_targets skips the rest).
+        target = targets.get((type_id, object_id)) if type_id is not None and object_id is not None else None
+        has_target = type_id is not None
         url = links.safe_local_url(notification.url) if (target is not None or not has_target) else None
         result.append(Item(notification, messages.describe(notification, target, names), url))
     return result
@@ -109,7 +111,7 @@ def rounds_in_inbox(user: User | AnonymousUser) -> list:
     )
 
 
-def preferences(user: User | AnonymousUser) -> list[tuple[NotificationKind, Delivery]]:
+def preferences(user: User) -> list[tuple[NotificationKind, Delivery]]:
     """Every kind with how the user wants it mailed (at once when never chosen)."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
     return [(kind, Delivery(chosen.get(kind.value, Delivery.IMMEDIATE))) for kind in NotificationKind]

@@ -347,22 +347,20 @@ def todo_for(user: User, *, today: dt.date | None = None) -> Todo | None:
     """The user's to-do, or None for a user with no work of this kind (administrators, users without a role)."""
     today = today or timezone.localdate()
     role, scope = role_of(user), scope_of(user)
-    if role == Role.PLANNER and scope and scope.province_id:
-        province = scope.province
+    if role == Role.PLANNER and scope and (province := scope.province) is not None:
         todo, days = Todo(role=role, today=today), WorkingDayCounter(today)
         todo.groups.extend(_planner_assessments(province, _open_rounds(), days))
         todo.groups.append(_awaiting_reply(province, today))
         todo.groups.extend(_progress_due(province, days))
         return todo
-    if role == Role.SECRETARIAT and scope and scope.cluster_id:
-        cluster = scope.cluster
+    if role == Role.SECRETARIAT and scope and (cluster := scope.cluster) is not None:
         todo, days = Todo(role=role, today=today), WorkingDayCounter(today)
         todo.groups.append(_members_not_submitted(cluster, _open_rounds(), days))
         todo.groups.append(_cluster_returned(cluster, today))
         todo.groups.append(_awaiting_reply(cluster, today))
         todo.groups.extend(_progress_due(cluster, days))
         return todo
-    if can_review(user):  # the advisors, who review
+    if role is not None and can_review(user):  # the advisors, who review (and so have a role)
         todo = Todo(role=role, today=today)
         todo.queues = [assessment_queue(user, today), strategy_queue(user, today)]
         return todo

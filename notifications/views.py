@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from provinces.parsing import parse_id, parse_int
+from provinces.requests import SignedInRequest
 
 from . import selectors, services, unsubscribing
 from .choices import Delivery, NotificationKind
@@ -46,7 +47,7 @@ def _back_to_inbox(request: HttpRequest) -> str:
 
 
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     filters = _filters(request)
     paginator = Paginator(selectors.inbox(request.user, **filters), PAGE_SIZE)
     number = parse_int(request.GET.get("page"), minimum=1, maximum=10**6) or 1
@@ -79,7 +80,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+def open_notification(request: SignedInRequest, pk: int) -> HttpResponse:
     """Mark it read and go to its object — only to a page of this site the user may still open."""
     notification = selectors.get_notification_for_user(request.user, pk)
     if notification is None:
@@ -93,7 +94,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read(request: SignedInRequest, pk: int) -> HttpResponse:
     notification = selectors.get_notification_for_user(request.user, pk)
     if notification is None:
         raise Http404("notification")
@@ -102,7 +103,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: SignedInRequest) -> HttpResponse:
     count = services.mark_all_read(user=request.user)
     if count:
         messages.success(request, _("All notifications are marked as read."))
@@ -110,7 +111,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: SignedInRequest) -> HttpResponse:
     """How each kind is mailed: at once, in the daily digest, or not at all (in-app notifications stay)."""
     if request.method == "POST":
         invalid = [

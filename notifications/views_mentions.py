@@ -1,16 +1,17 @@
 """The names offered while typing an @mention in a strategy's comment box (static/js/mentions.js)."""
 
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from provinces.access import require
+from provinces.requests import SignedInRequest
 from strategies.access import can_edit_strategy, can_review_strategies, get_strategy_for_user
 
 from . import mentions
 
 
 @require_GET
-def mention_suggestions(request: HttpRequest, pk: int) -> JsonResponse:
+def mention_suggestions(request: SignedInRequest, pk: int) -> JsonResponse:
     """?q=prefix → up to eight users who may open the strategy, for someone who may comment on it.
     A strategy the user may not open is a 404, as on its page."""
     strategy = get_strategy_for_user(request.user, pk)

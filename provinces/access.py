@@ -46,9 +46,11 @@ def visible_provinces(user: User | AnonymousUser) -> QuerySet[Province]:
     if role in (Role.ADVISOR, Role.ADMIN):
         return Province.objects.all()
     scope = scope_of(user)
-    if role == Role.PLANNER:
+    if scope is None:
+        return Province.objects.none()
+    if role == Role.PLANNER and scope.province_id is not None:
         return Province.objects.filter(pk=scope.province_id)
-    if role == Role.SECRETARIAT:
+    if role == Role.SECRETARIAT and scope.cluster_id is not None:
         return Province.objects.filter(cluster_id=scope.cluster_id)
     return Province.objects.none()
 
@@ -58,10 +60,12 @@ def visible_clusters(user: User | AnonymousUser) -> QuerySet[Cluster]:
     if role in (Role.ADVISOR, Role.ADMIN):
         return Cluster.objects.all()
     scope = scope_of(user)
-    if role == Role.PLANNER:
+    if scope is None:
+        return Cluster.objects.none()
+    if role == Role.PLANNER and scope.province_id is not None:
         # A planner works inside their cluster: they see its page (members, lead, approved roll-up).
         return Cluster.objects.filter(provinces=scope.province_id)
-    if role == Role.SECRETARIAT:
+    if role == Role.SECRETARIAT and scope.cluster_id is not None:
         return Cluster.objects.filter(pk=scope.cluster_id)
     return Cluster.objects.none()
 
@@ -81,13 +85,16 @@ def get_province_for_user(user: User | AnonymousUser, code: str) -> Province:
     return province
 
 
+def find_cluster_for_user(user: User | AnonymousUser, code: str) -> Cluster | None:
+    """The cluster with this code if the user may see it, else None (a filter that names nothing)."""
+    if not code or not is_searchable(code):
+        return None
+    return visible_clusters(user).select_related("lead_province").filter(code=code.upper()).first()
+
+
 def get_cluster_for_user(user: User | AnonymousUser, code: str) -> Cluster:
     """The cluster with this code if the user may see it; 404 otherwise."""
-    cluster = (
-        visible_clusters(user).select_related("lead_province").filter(code=code.upper()).first()
-        if is_searchable(code)
-        else None
-    )
+    cluster = find_cluster_for_user(user, code)
     if cluster is None:
         raise Http404("cluster")
     return cluster

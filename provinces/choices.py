@@ -9,7 +9,9 @@ class BadgeChoices(models.TextChoices):
 
     @property
     def colour(self) -> str:
-        return type(self).__colours__.get(self.value, "secondary")
+        # Read by name: each subclass sets its own map, and a dunder name is never an enum member.
+        colours: dict[str, str] = getattr(type(self), "__colours__", {})
+        return colours.get(self.value, "secondary")
 
 
 class Role(BadgeChoices):

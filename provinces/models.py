@@ -111,7 +111,8 @@ class Cluster(BilingualName):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        if self.lead_province_id and self.pk and self.lead_province.cluster_id != self.pk:
+        lead = self.lead_province if self.lead_province_id else None
+        if lead is not None and self.pk and lead.cluster_id != self.pk:
             raise ValidationError({"lead_province": _("The lead province must be a member of the cluster.")})
 
 

@@ -58,7 +58,7 @@ def province_search(*, user: User, q: str = "", region: str = "", cluster: str =
     visible = set(visible_provinces(user).values_list("pk", flat=True))
     rows = thai_sorted(provinces)
     for province in rows:
-        province.visible = province.pk in visible
+        province.visible = province.pk in visible  # type: ignore[attr-defined]  # the template links it or not
     return rows
 
 
@@ -67,12 +67,17 @@ def region_options() -> list[Region]:
     regions = thai_sorted(Region.objects.all())
     regions.sort(key=lambda r: r.scheme)  # stable: keeps the name order inside each scheme
     for region in regions:
-        region.value = region_value(region)
+        region.value = region_value(region)  # type: ignore[attr-defined]  # the filter's value
     return regions
 
 
 def cluster_options() -> QuerySet[Cluster]:
     return Cluster.objects.order_by("code")
+
+
+def cluster_choices(*, user: User) -> list[Cluster]:
+    """The clusters the user may see, for a filter's drop-down: in Thai dictionary order."""
+    return thai_sorted(visible_clusters(user))
 
 
 def province_detail(*, province: Province) -> dict[str, Any]:
@@ -98,7 +103,7 @@ def cluster_detail(*, user: User, cluster: Cluster) -> dict[str, Any]:
     visible = set(visible_provinces(user).filter(cluster=cluster).values_list("pk", flat=True))
     countries: dict[str, dict] = {}
     for member in members:
-        member.visible = member.pk in visible
+        member.visible = member.pk in visible  # type: ignore[attr-defined]  # the template links it or not
         for country in member.border_countries.all():
             countries.setdefault(country.code, {"country": country, "provinces": []})["provinces"].append(
                 member
@@ -144,7 +149,7 @@ def history_entries(
     previous = None
     for record in records:
         meta = record.instance_type._meta
-        changes = []
+        changes: list[tuple[str, Any, Any]] = []
         for name in fields:
             field = meta.get_field(name)
             new, old = getattr(record, field.attname), getattr(previous, field.attname, None)

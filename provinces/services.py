@@ -186,7 +186,7 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> ReferenceLoadReport:
         countries[code] = country
 
     clusters = {}
-    new_clusters = set()
+    new_clusters: set[str] = set()
     existing_clusters = {c.code: c for c in Cluster.objects.all()}
     for code, row, _lead, confidence, _members in cluster_rows:
         cluster = existing_clusters.get(code) or Cluster(code=code)

@@ -5,11 +5,15 @@ on their first bytes: a zip archive by its directory alone (entry count, unpacke
 nothing is inflated, so a zip bomb costs nothing), a PDF by a full parse with pypdf, an image by Pillow and
 a walk to its end marker. Active content (macros, JavaScript, launch actions, embedded files, web page code
 hidden in or after an image) is refused. Every refusal says why, in the user's language.
+
+The two imports then report each problem they find in a file's content as a FileProblem (file or sheet, row,
+column, reason).
 """
 
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -30,6 +34,42 @@ MAX_PDF_OBJECTS = 500_000  # dictionaries and arrays; bounds the time a hostile 
 # Web page code that makes a file a polyglot (an image or PDF that is also a page).
 MARKUP = re.compile(rb"<\s*(?:script|html|iframe|body|object|embed|svg)[\s/>]", re.IGNORECASE)
 BLANK = b" \t\r\n\f" + NUL_BYTE
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """One problem found in an uploaded file (the assessment workbook, a strategies import): where — the file
+    or sheet (``source``), the row as a spreadsheet shows it, the column — and why, in the user's language,
+    with the offending value as shown. Row 0 means the whole file or sheet; an empty column, the whole row."""
+
+    source: str
+    row: int
+    column: str
+    message: str
+    value: str = ""
+
+    @property
+    def sheet(self) -> str:
+        """The source, named as a workbook's sheet (the assessment upload's report)."""
+        return self.source
+
+    def __str__(self) -> str:
+        if self.row and self.column:
+            return _("%(source)s, row %(row)s, column %(column)s: %(message)s") % self._parts()
+        if self.row:
+            return _("%(source)s, row %(row)s: %(message)s") % self._parts()
+        if self.column:
+            return _("%(source)s, column %(column)s: %(message)s") % self._parts()
+        return f"{self.source}: {self.message}" if self.source else self.message
+
+    def _parts(self) -> dict:
+        return {"source": self.source, "row": self.row, "column": self.column, "message": self.message}
+
+
+def in_file_order(problems: list[FileProblem]) -> list[FileProblem]:
+    """The problems file by file or sheet by sheet (in the order first named), row by row."""
+    order = {source: i for i, source in enumerate(dict.fromkeys(problem.source for problem in problems))}
+    return sorted(problems, key=lambda problem: (order[problem.source], problem.row))
 
 
 class Refused(Exception):
@@ -224,7 +264,7 @@ def check_pdf(content: bytes) -> None:
         raise Refused(damaged) from None
     if reader.is_encrypted:
         try:
-            opened = reader.decrypt("")
+            opened = bool(reader.decrypt(""))  # PasswordType.NOT_DECRYPTED is 0
         except Exception:  # AES needs a crypto package we do not install; a password we do not have
             opened = False
         if not opened:

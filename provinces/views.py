@@ -10,11 +10,12 @@ from .access import get_cluster_for_user, get_province_for_user
 from .listing import export_response, list_page
 from .lists import CLUSTER_LIST, PROVINCE_LIST
 from .maps import MAP_ATTRIBUTION, MapStyle, thailand_svg
+from .requests import SignedInRequest
 from .text import without_nul
 
 
 @require_GET
-def province_list(request: HttpRequest) -> HttpResponse:
+def province_list(request: SignedInRequest) -> HttpResponse:
     # A NUL cannot be searched for and no name holds one: dropped, as the policy says for URL text.
     q = without_nul(request.GET.get("q", ""))[:100]
     region = without_nul(request.GET.get("region", ""))[:30]
@@ -23,7 +24,7 @@ def province_list(request: HttpRequest) -> HttpResponse:
     # The region column shows the scheme the filter chose (the four-region one by default).
     scheme = "6" if region.startswith("r6:") else "4"
     for p in provinces:
-        p.shown_region = p.region6 if scheme == "6" else p.region4
+        p.shown_region = p.region6 if scheme == "6" else p.region4  # type: ignore[attr-defined]  # for the table
     listing = list_page(request, provinces, PROVINCE_LIST)
     if listing.export:
         return export_response(listing, PROVINCE_LIST)
@@ -44,7 +45,7 @@ def province_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def province_history(request: HttpRequest, code: str) -> HttpResponse:
+def province_history(request: SignedInRequest, code: str) -> HttpResponse:
     province = get_province_for_user(request.user, code)
     return render(
         request,
@@ -54,7 +55,7 @@ def province_history(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def cluster_list(request: HttpRequest) -> HttpResponse:
+def cluster_list(request: SignedInRequest) -> HttpResponse:
     listing = list_page(request, selectors.clusters_for_user(user=request.user), CLUSTER_LIST)
     if listing.export:
         return export_response(listing, CLUSTER_LIST)
@@ -62,7 +63,7 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def cluster_detail(request: HttpRequest, code: str) -> HttpResponse:
+def cluster_detail(request: SignedInRequest, code: str) -> HttpResponse:
     cluster = get_cluster_for_user(request.user, code)
     detail = selectors.cluster_detail(user=request.user, cluster=cluster)
     styles = {

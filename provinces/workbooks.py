@@ -1,4 +1,4 @@
-"""Reading uploaded Excel workbooks, shared by the two imports (readiness/excel.py: a province's assessment;
+"""Reading uploaded Excel workbooks, shared by the two imports (readiness/workbook_upload.py: a province's assessment;
 strategies/importing.py: strategies and projects). Each import decides which rows it keeps and how many; this
 module only opens the file safely — after uploads.check_workbook, so that a zip bomb or a macro workbook is
 refused before openpyxl inflates anything — and turns whatever openpyxl raises into one message a planner can

@@ -9,7 +9,7 @@ from provinces.access import is_nationwide, role_of, scope_of, visible_provinces
 from provinces.choices import Role
 from provinces.models import Cluster, Province
 
-from .models import Assessment, Evidence
+from .models import Answer, Assessment, Evidence
 
 
 def visible_assessments(user: User | AnonymousUser) -> QuerySet[Assessment]:
@@ -54,6 +54,15 @@ def get_assessment_for_user(user: User | AnonymousUser, pk: int) -> Assessment:
     if assessment is None:
         raise Http404("assessment")
     return assessment
+
+
+def get_answer_for_user(user: User | AnonymousUser, assessment_pk: int, pk: int) -> tuple[Assessment, Answer]:
+    """The assessment (if the user may see it) and its answer ``pk``; 404 otherwise."""
+    assessment = get_assessment_for_user(user, assessment_pk)
+    answer = Answer.objects.select_related("indicator").filter(pk=pk, assessment=assessment).first()
+    if answer is None:
+        raise Http404("answer")
+    return assessment, answer
 
 
 def get_evidence_for_user(user: User | AnonymousUser, pk: int) -> Evidence:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from provinces import dataversion
 from provinces.models import Cluster, Province
+from provinces.thai import thai_sorted
 
 from . import scoring
 from .access import visible_assessments
@@ -33,6 +34,20 @@ DIMENSIONS = scoring.DIMENSIONS
 
 def rounds() -> QuerySet[Round]:
     return Round.objects.exclude(status=RoundStatus.DRAFT).order_by("-fiscal_year")
+
+
+def round_of_year(fiscal_year: int | None) -> Round | None:
+    """The published round (not one in preparation) of that fiscal year, if there is one."""
+    return rounds().filter(fiscal_year=fiscal_year).first() if fiscal_year else None
+
+
+def assessment_of(*, province: Province, round: Round) -> Assessment | None:
+    """The province's assessment of the round, with what its page shows."""
+    return (
+        Assessment.objects.select_related("province", "province__cluster", "round", "approved_snapshot")
+        .filter(province=province, round=round)
+        .first()
+    )
 
 
 def current_round() -> Round | None:
@@ -589,3 +604,37 @@ def review_queue(
     elif bangkok:
         qs = qs.filter(province__cluster__isnull=True)
     return qs.select_related("province", "province__cluster", "round").order_by("submitted_at", "pk")
+
+
+# --- the advisor's review pages -----------------------------------------------------------------
+
+
+def review_table(*, cluster: Cluster, round: Round) -> tuple[Rollup, list[int]]:
+    """A cluster's assessments side by side, unapproved figures included, in Thai name order, and the ids of
+    those submitted (what the advisor may approve)."""
+    rollup = cluster_rollup(cluster=cluster, round=round, include_unapproved=True)
+    rollup.rows = thai_sorted(rollup.rows, key=lambda r: r.province.name)
+    submitted = [
+        r.assessment.pk
+        for r in rollup.rows
+        if r.assessment and r.assessment.status == AssessmentStatus.SUBMITTED
+    ]
+    return rollup, submitted
+
+
+def incomplete_among(rollup: Rollup, chosen: set[int]) -> list[ScoreRow]:
+    """The chosen assessments not yet 100 % complete: the advisor confirms before approving them."""
+    return [
+        r
+        for r in rollup.rows
+        if r.assessment and r.assessment.pk in chosen and (r.values.get("completeness") or 0) < 1
+    ]
+
+
+def round_indicators(round: Round) -> list[Indicator]:
+    return list(round.indicators.order_by("position", "code"))
+
+
+def answers_by_indicator(assessment: Assessment) -> dict[int, Answer]:
+    """The assessment's answers (with their evidence) by indicator id."""
+    return {a.indicator_id: a for a in assessment.answers.prefetch_related("evidence")}

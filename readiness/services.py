@@ -135,13 +135,32 @@ def framework_change_record(*, indicator: Indicator, before: dict, by: User) -> 
 # --- assessments ----------------------------------------------------------------------------------
 
 
-def _require_editable(assessment: Assessment, by: User) -> None:
+def editing_refusal(assessment: Assessment, by: User) -> str | None:
+    """Why ``by`` may not change the assessment's answers and evidence now, or None when they may. One rule
+    for the page (which then shows them read-only) and for every write (which refuses with this message)."""
     if not can_edit_assessment(by, assessment):
-        raise WorkflowError(_("Only the province's planners can change this assessment."))
+        return _("Only the province's planners can change this assessment.")
     if assessment.round.status != RoundStatus.OPEN:
-        raise WorkflowError(_("This round is not open: answers can no longer be changed."))
+        return _("This round is not open: answers can no longer be changed.")
     if assessment.status == AssessmentStatus.SUBMITTED:
-        raise WorkflowError(_("The assessment is submitted and waits for review: it cannot be changed now."))
+        return _("The assessment is submitted and waits for review: it cannot be changed now.")
+    return None
+
+
+def _require_editable(assessment: Assessment, by: User) -> None:
+    if reason := editing_refusal(assessment, by):
+        raise WorkflowError(reason)
+
+
+def _locked(assessment_id: int) -> Assessment:
+    """The assessment, locked until the transaction ends. Every write locks the assessment first and its
+    answers after, in that order: locking the answers first deadlocked against a concurrent save
+    (PostgreSQL then aborted one of the two with a server error)."""
+    return (
+        Assessment.objects.select_related("round", "province")
+        .select_for_update(of=("self",))
+        .get(pk=assessment_id)
+    )
 
 
 def _touch(assessment: Assessment, by: User) -> None:
@@ -190,14 +209,7 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
 def assessment_copy_forward(*, assessment: Assessment, by: User) -> int:
     """Copy last round's answers and evidence links as a starting point (marked as copied until saved).
     Only into an assessment nobody has answered yet. Returns the number of answers copied."""
-    # The assessment is locked first, as every other write here does (answer_save: assessment, then the
-    # answer). Locking the answers first deadlocked against a concurrent save — PostgreSQL then aborted one
-    # of the two with a server error.
-    assessment = (
-        Assessment.objects.select_related("round", "province")
-        .select_for_update(of=("self",))
-        .get(pk=assessment.pk)
-    )
+    assessment = _locked(assessment.pk)  # first, then the answers (see _locked)
     _require_editable(assessment, by)
     answers = {
         a.indicator.code: a
@@ -259,11 +271,7 @@ def answer_save(
     *, answer: Answer, level: int | None, justification: str, expected_version: int, by: User
 ) -> Answer:
     """Save one answer. Refuses a stale save (someone saved since ``expected_version``) with StaleAnswer."""
-    assessment = (
-        Assessment.objects.select_related("round")
-        .select_for_update(of=("self",))
-        .get(pk=answer.assessment_id)
-    )
+    assessment = _locked(answer.assessment_id)
     _require_editable(assessment, by)
     if level is not None and level not in LEVELS:
         raise WorkflowError(_("The level must be between 1 and 5, or blank."))
@@ -336,11 +344,7 @@ def evidence_add_file(*, answer: Answer, upload: UploadedFile, title: str, by: U
     except Refused as exc:
         raise WorkflowError(exc.message) from None
     # Locked only after the file is checked: a large PDF takes a moment to parse.
-    assessment = (
-        Assessment.objects.select_related("round")
-        .select_for_update(of=("self",))
-        .get(pk=answer.assessment_id)
-    )
+    assessment = _locked(answer.assessment_id)
     _require_editable(assessment, by)
     evidence = Evidence(
         answer=answer,
@@ -364,11 +368,7 @@ def evidence_add_file(*, answer: Answer, upload: UploadedFile, title: str, by: U
 
 @transaction.atomic
 def evidence_add_link(*, answer: Answer, url: str, title: str, by: User) -> Evidence:
-    assessment = (
-        Assessment.objects.select_related("round")
-        .select_for_update(of=("self",))
-        .get(pk=answer.assessment_id)
-    )
+    assessment = _locked(answer.assessment_id)
     _require_editable(assessment, by)
     if not re.match(r"^https?://[^\s/$.?#].[^\s]*$", url, flags=re.I):
         raise WorkflowError(_("A link must start with http:// or https://."))
@@ -383,11 +383,7 @@ def evidence_add_link(*, answer: Answer, url: str, title: str, by: User) -> Evid
 
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, by: User) -> None:
-    assessment = (
-        Assessment.objects.select_related("round")
-        .select_for_update(of=("self",))
-        .get(pk=evidence.answer.assessment_id)
-    )
+    assessment = _locked(evidence.answer.assessment_id)
     _require_editable(assessment, by)
     # The stored file stays: the history and approved snapshots still refer to it.
     evidence._history_user = by
@@ -398,18 +394,10 @@ def evidence_delete(*, evidence: Evidence, by: User) -> None:
 # --- review workflow ----------------------------------------------------------------------------
 
 
-def _locked(assessment: Assessment) -> Assessment:
-    return (
-        Assessment.objects.select_related("round", "province")
-        .select_for_update(of=("self",))
-        .get(pk=assessment.pk)
-    )
-
-
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     """draft / returned → submitted (the province's planner)."""
-    assessment = _locked(assessment)
+    assessment = _locked(assessment.pk)
     if not can_edit_assessment(by, assessment):
         raise WorkflowError(_("Only the province's planners can submit this assessment."))
     if assessment.round.status != RoundStatus.OPEN:
@@ -435,7 +423,7 @@ def assessment_return(
     *, assessment: Assessment, by: User, comment: str, indicator_comments: dict[int, str] | None = None
 ) -> Assessment:
     """submitted → returned (an advisor), with an overall comment or comments on indicators."""
-    assessment = _locked(assessment)
+    assessment = _locked(assessment.pk)
     if not can_review(by):
         raise WorkflowError(_("Only ministry advisors can return an assessment."))
     if assessment.status != AssessmentStatus.SUBMITTED:
@@ -502,7 +490,7 @@ def _approve(assessment: Assessment, by: User) -> Assessment:
 @transaction.atomic
 def assessment_approve(*, assessment: Assessment, by: User) -> Assessment:
     """submitted → approved (an advisor). Freezes the approved version as a snapshot."""
-    assessment = _locked(assessment)
+    assessment = _locked(assessment.pk)
     if not can_review(by):
         raise WorkflowError(_("Only ministry advisors can approve an assessment."))
     if assessment.status != AssessmentStatus.SUBMITTED:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,25 +10,25 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from provinces.access import (
+    find_cluster_for_user,
     get_cluster_for_user,
     get_province_for_user,
-    is_searchable,
     require,
     role_of,
     scope_of,
-    visible_clusters,
     visible_provinces,
 )
 from provinces.choices import Role
 from provinces.listing import export_response, list_page, status_filter, status_value
-from provinces.models import Cluster
 from provinces.parsing import parse_fiscal_year
+from provinces.selectors import cluster_choices
 from provinces.thai import thai_sorted
 
 from . import charts, lists, selectors, services
 from .access import (
     can_edit_assessment,
     can_review,
+    get_answer_for_user,
     get_assessment_for_user,
     get_evidence_for_user,
     may_include_unapproved,
@@ -36,11 +36,11 @@ from .access import (
 from .choices import AssessmentStatus, Dimension
 from .deadlines import review_due_on
 from .forms import AnswerForm, BulkApproveForm, EvidenceForm, ReturnForm
-from .models import Answer, Assessment, Round
+from .models import Assessment, Round
 
 
 def _round_or_404(fiscal_year: int) -> Round:
-    round = selectors.rounds().filter(fiscal_year=fiscal_year).first()
+    round = selectors.round_of_year(fiscal_year)
     if round is None:
         raise Http404("round")
     return round
@@ -112,11 +112,7 @@ EVIDENCE_REFUSED = "readiness.evidence_refused"
 
 
 def _editable(request, assessment: Assessment) -> bool:
-    return (
-        can_edit_assessment(request.user, assessment)
-        and assessment.round.is_open
-        and assessment.status != AssessmentStatus.SUBMITTED
-    )
+    return services.editing_refusal(assessment, request.user) is None
 
 
 def _assessment_context(request, assessment: Assessment, *, overrides: dict | None = None) -> dict:
@@ -159,11 +155,7 @@ def _assessment_context(request, assessment: Assessment, *, overrides: dict | No
 def assessment_detail(request: HttpRequest, code: str, fiscal_year: int) -> HttpResponse:
     province = get_province_for_user(request.user, code)
     round = _round_or_404(fiscal_year)
-    assessment = (
-        Assessment.objects.select_related("province", "province__cluster", "round", "approved_snapshot")
-        .filter(province=province, round=round)
-        .first()
-    )
+    assessment = selectors.assessment_of(province=province, round=round)
     if assessment is None:
         can_start = (
             can_edit_assessment(request.user, Assessment(province=province, round=round)) and round.is_open
@@ -206,14 +198,11 @@ def _back(assessment: Assessment, anchor: str = "") -> HttpResponse:
 def answer_save(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     """Save one indicator: htmx autosave answers with a small status fragment; without JavaScript the
     page is redrawn (with the error or conflict in place) or we redirect back to the indicator."""
-    assessment = get_assessment_for_user(request.user, pk)
-    answer = get_object_or_404(
-        Answer.objects.select_related("indicator"), pk=answer_pk, assessment=assessment
-    )
+    assessment, answer = get_answer_for_user(request.user, pk, answer_pk)
     require(can_edit_assessment(request.user, assessment))
     form = AnswerForm(request.POST)
-    error, conflict = None, None
-    if form.is_valid():
+    error, conflict = _form_error(form), None
+    if error is None:
         try:
             answer = services.answer_save(
                 answer=answer,
@@ -226,75 +215,69 @@ def answer_save(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
             conflict = exc.current
         except services.WorkflowError as exc:
             error = exc.message
-    else:
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    status = 409 if conflict else 400 if error else 200
     if request.htmx:
-        assessment.refresh_from_db()
-        return render(
-            request,
-            "readiness/_answer_saved.html",
-            {
-                "answer": answer,
-                "assessment": assessment,
-                "error": error,
-                "conflict": conflict,
-                "scores": selectors.dimension_completeness(assessment=assessment),
-                "submitted": form.data,
-            },
-            # htmx swaps 2xx only; the fragment itself shows the error or the conflict.
-            status=200,
-        )
+        return _answer_fragment(request, assessment, answer, form, error=error, conflict=conflict)
     if error or conflict:
         assessment.refresh_from_db()
-        context = _assessment_context(
-            request,
-            assessment,
-            overrides={answer.pk: {"error": error, "conflict": conflict, "form": form.data}},
-        )
-        return render(request, "readiness/assessment_detail.html", context, status=status)
+        overrides = {answer.pk: {"error": error, "conflict": conflict, "form": form.data}}
+        context = _assessment_context(request, assessment, overrides=overrides)
+        return render(request, "readiness/assessment_detail.html", context, status=409 if conflict else 400)
     messages.success(request, _("Saved: %(code)s") % {"code": answer.indicator.code})
     return _back(assessment, f"ind-{answer.indicator.code}")
 
 
+def _form_error(form) -> str | None:
+    """The form's errors as one message, or None when it is valid."""
+    if form.is_valid():
+        return None
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _answer_fragment(request, assessment, answer, form, *, error, conflict) -> HttpResponse:
+    assessment.refresh_from_db()
+    context = {
+        "answer": answer,
+        "assessment": assessment,
+        "error": error,
+        "conflict": conflict,
+        "scores": selectors.dimension_completeness(assessment=assessment),
+        "submitted": form.data,
+    }
+    # htmx swaps 2xx only; the fragment itself shows the error or the conflict.
+    return render(request, "readiness/_answer_saved.html", context, status=200)
+
+
+def _evidence_added(form, answer, by) -> str | None:
+    """Add the form's file or link to the answer; the reason it was refused, or None."""
+    try:
+        if error := _form_error(form):
+            return error
+        data = form.cleaned_data
+        if data["file"]:
+            services.evidence_add_file(answer=answer, upload=data["file"], title=data["title"], by=by)
+        else:
+            services.evidence_add_link(answer=answer, url=data["url"], title=data["title"], by=by)
+    except services.WorkflowError as exc:
+        return exc.message
+    return None
+
+
 @require_POST
 def evidence_add(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
-    assessment = get_assessment_for_user(request.user, pk)
-    answer = get_object_or_404(
-        Answer.objects.select_related("indicator"), pk=answer_pk, assessment=assessment
-    )
+    assessment, answer = get_answer_for_user(request.user, pk, answer_pk)
     require(can_edit_assessment(request.user, assessment))
-    form = EvidenceForm(request.POST, request.FILES)
-    error = None
-    try:
-        if not form.is_valid():
-            raise services.WorkflowError(" ".join(str(e) for errors in form.errors.values() for e in errors))
-        if form.cleaned_data["file"]:
-            services.evidence_add_file(
-                answer=answer,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                by=request.user,
-            )
-        else:
-            services.evidence_add_link(
-                answer=answer, url=form.cleaned_data["url"], title=form.cleaned_data["title"], by=request.user
-            )
-    except services.WorkflowError as exc:
-        error = exc.message
+    error = _evidence_added(EvidenceForm(request.POST, request.FILES), answer, request.user)
     if request.htmx:
         # The evidence part of the card, with the new file or link, or with the reason at the form.
         assessment.refresh_from_db()
-        return render(
-            request,
-            "readiness/_evidence.html",
-            {
-                "a": answer,
-                "assessment": assessment,
-                "editable": _editable(request, assessment),
-                "override": {"evidence_error": error} if error else {"evidence_added": True},
-            },
-        )
+        override = {"evidence_error": error} if error else {"evidence_added": True}
+        context = {
+            "a": answer,
+            "assessment": assessment,
+            "editable": _editable(request, assessment),
+            "override": override,
+        }
+        return render(request, "readiness/_evidence.html", context)
     if error:
         # Back to the assessment page (not left on this POST address), the reason at the indicator's form.
         messages.error(request, f"{answer.indicator.code}: {error}")
@@ -421,7 +404,7 @@ def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the return form with a comment box per indicator; POST: return the assessment."""
     assessment = get_assessment_for_user(request.user, pk)
     require(can_review(request.user))
-    indicators = list(assessment.round.indicators.order_by("position", "code"))
+    indicators = selectors.round_indicators(assessment.round)
     # Bound on every POST, even an empty one (nothing filled in or ticked), so that it shows its errors.
     form = ReturnForm(request.POST if request.method == "POST" else None, indicators=indicators)
     error = None
@@ -443,7 +426,7 @@ def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             error = _("Please correct the comments below.")
     # Each comment box beside the answer it is about: the level with its rubric text, the justification.
-    answers = {a.indicator_id: a for a in assessment.answers.prefetch_related("evidence")}
+    answers = selectors.answers_by_indicator(assessment)
     rows = [(i, answers.get(i.pk), form[f"indicator_{i.pk}"]) for i in indicators]
     return render(
         request,
@@ -531,11 +514,9 @@ def national_rollup(request: HttpRequest) -> HttpResponse:
 def _queue_filters(request: HttpRequest) -> dict:
     """The review queue's filters from the query string; a value that names nothing is ignored."""
     code = request.GET.get("cluster", "")
-    fy = parse_fiscal_year(request.GET.get("fy", ""))
-    clusters = visible_clusters(request.user)
     return {
-        "round": selectors.rounds().filter(fiscal_year=fy).first() if fy else None,
-        "cluster": clusters.filter(code=code.upper()).first() if code and is_searchable(code) else None,
+        "round": selectors.round_of_year(parse_fiscal_year(request.GET.get("fy", ""))),
+        "cluster": find_cluster_for_user(request.user, code),
         "bangkok": code == "none",
         "statuses": status_filter(request.GET.get("status"), selectors.REVIEW_STATUSES),
     }
@@ -566,7 +547,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "status": status_value(filters["statuses"]),
             "statuses": [AssessmentStatus(v) for v in selectors.REVIEW_STATUSES],
             "rounds": selectors.rounds(),
-            "clusters": thai_sorted(Cluster.objects.all()),
+            "clusters": cluster_choices(user=request.user),
             "current_round": current,
             "today": timezone.localdate(),
         },
@@ -580,50 +561,33 @@ def cluster_review(request: HttpRequest, code: str) -> HttpResponse:
     if not can_review(request.user):
         raise Http404("review")
     round = _chosen_round(request)
-    rollup = selectors.cluster_rollup(cluster=cluster, round=round, include_unapproved=True)
-    rollup.rows = thai_sorted(rollup.rows, key=lambda r: r.province.name)
-    submitted = [
-        r.assessment.pk
-        for r in rollup.rows
-        if r.assessment and r.assessment.status == AssessmentStatus.SUBMITTED
-    ]
+    rollup, submitted = selectors.review_table(cluster=cluster, round=round)
     form = BulkApproveForm(request.POST if request.method == "POST" else None, choices=submitted)
     chosen, incomplete, asking = set(), [], False
-    if request.method == "POST":
-        if form.is_valid():
-            chosen = set(form.cleaned_data["assessments"])
-            incomplete = [
-                r
-                for r in rollup.rows
-                if r.assessment and r.assessment.pk in chosen and (r.values.get("completeness") or 0) < 1
-            ]
-            # Below 100 %: the same table, the choice kept, those provinces named above a confirm button.
-            asking = bool(incomplete) and not _confirmed(request)
-            if not asking:
-                try:
-                    count = services.assessments_bulk_approve(
-                        cluster=cluster, round=round, assessment_ids=sorted(chosen), by=request.user
-                    )
-                    messages.success(request, _("%(count)s assessments approved.") % {"count": count})
-                    return redirect(
-                        f"{reverse('cluster_review', args=[cluster.code])}?fy={round.fiscal_year}"
-                    )
-                except services.WorkflowError as exc:
-                    messages.error(request, exc.message)
-        else:
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return render(
-        request,
-        "readiness/cluster_review.html",
-        {
-            "cluster": cluster,
-            "round": round,
-            "rounds": selectors.rounds(),
-            "rollup": rollup,
-            "submitted": submitted,
-            "chosen": chosen,
-            "incomplete": incomplete if asking else [],
-            "dimensions": list(Dimension),
-        },
-        status=400 if request.method == "POST" and not asking else 200,
-    )
+    if request.method == "POST" and (error := _form_error(form)):
+        messages.error(request, error)
+    elif request.method == "POST":
+        chosen = set(form.cleaned_data["assessments"])
+        incomplete = selectors.incomplete_among(rollup, chosen)
+        # Below 100 %: the same table, the choice kept, those provinces named above a confirm button.
+        asking = bool(incomplete) and not _confirmed(request)
+        if not asking and _bulk_approved(request, cluster, round, chosen):
+            return redirect(f"{reverse('cluster_review', args=[cluster.code])}?fy={round.fiscal_year}")
+    context = {
+        "cluster": cluster, "round": round, "rounds": selectors.rounds(), "rollup": rollup, "submitted": submitted,
+        "chosen": chosen, "incomplete": incomplete if asking else [], "dimensions": list(Dimension),
+    }  # fmt: skip
+    status = 400 if request.method == "POST" and not asking else 200
+    return render(request, "readiness/cluster_review.html", context, status=status)
+
+
+def _bulk_approved(request: HttpRequest, cluster, round: Round, chosen: set[int]) -> bool:
+    try:
+        count = services.assessments_bulk_approve(
+            cluster=cluster, round=round, assessment_ids=sorted(chosen), by=request.user
+        )
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, _("%(count)s assessments approved.") % {"count": count})
+    return True

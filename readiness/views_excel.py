@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from provinces.access import get_cluster_for_user, require
+from provinces.uploads import FileProblem
 
-from . import excel, selectors, services
+from . import rollup_export, selectors, services, workbook, workbook_upload
 from .access import can_edit_assessment, get_assessment_for_user, may_include_unapproved
 from .views import _chosen_round, asks_unapproved
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
+    response = HttpResponse(content, content_type=workbook.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -29,21 +30,21 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 def assessment_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_user(request.user, pk)
-    return _xlsx(excel.assessment_workbook(assessment), excel.assessment_filename(assessment))
+    return _xlsx(workbook.assessment_workbook(assessment), workbook.assessment_filename(assessment))
 
 
 @require_http_methods(["GET", "POST"])
 def assessment_xlsx_upload(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_user(request.user, pk)
     require(can_edit_assessment(request.user, assessment))
-    issues: list[excel.UploadIssue] = []
+    issues: list[FileProblem] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            issues.append(excel.UploadIssue("", 0, "", _("Choose the filled-in workbook (.xlsx).")))
+            issues.append(FileProblem("", 0, "", _("Choose the filled-in workbook (.xlsx).")))
         elif upload.size > settings.WORKBOOK_MAX_BYTES:
             issues.append(
-                excel.UploadIssue(
+                FileProblem(
                     "",
                     0,
                     "",
@@ -53,13 +54,13 @@ def assessment_xlsx_upload(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             try:
-                result = excel.assessment_upload(
+                result = workbook_upload.assessment_upload(
                     assessment=assessment, content=upload.read(), filename=upload.name or "", by=request.user
                 )
-            except excel.UploadFailed as exc:
+            except workbook_upload.UploadFailed as exc:
                 issues = exc.issues
             except services.WorkflowError as exc:
-                issues = [excel.UploadIssue("", 0, "", exc.message)]
+                issues = [FileProblem("", 0, "", exc.message)]
             else:
                 (messages.success if result.updated else messages.info)(request, str(result))
                 return redirect(
@@ -75,7 +76,7 @@ def assessment_xlsx_upload(request: HttpRequest, pk: int) -> HttpResponse:
             "province": assessment.province,
             "round": assessment.round,
             "issues": issues,
-            "refusal": excel.upload_refusal(assessment),
+            "refusal": workbook_upload.upload_refusal(assessment),
             "max_mb": settings.WORKBOOK_MAX_BYTES // (1024 * 1024),
         },
         status=400 if issues else 200,
@@ -88,7 +89,7 @@ def cluster_rollup_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     round = _chosen_round(request)
     include = asks_unapproved(request) and may_include_unapproved(request.user, cluster)
     rollup = selectors.cluster_rollup(cluster=cluster, round=round, include_unapproved=include)
-    content = excel.cluster_rollup_workbook(
+    content = rollup_export.cluster_rollup_workbook(
         cluster=cluster, round=round, rollup=rollup, include_unapproved=include
     )
     suffix = "-all" if include else ""
@@ -100,7 +101,7 @@ def national_rollup_xlsx(request: HttpRequest) -> HttpResponse:
     round = _chosen_round(request)
     include = asks_unapproved(request) and may_include_unapproved(request.user, None)
     clusters, nation = selectors.national_rollup(round=round, include_unapproved=include)
-    content = excel.national_rollup_workbook(
+    content = rollup_export.national_rollup_workbook(
         round=round, clusters=clusters, nation=nation, include_unapproved=include
     )
     suffix = "-all" if include else ""

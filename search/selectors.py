@@ -14,7 +14,10 @@ by that similarity. Word-for-word matches rank by their title: one that names th
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.contrib.postgres.lookups import SearchVectorExact, TrigramWordSimilar
+from django.contrib.postgres.lookups import (  # type: ignore[attr-defined]  # the stubs do not list them
+    SearchVectorExact,
+    TrigramWordSimilar,
+)
 from django.contrib.postgres.search import SearchQuery, SearchVectorField, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Func, Q, QuerySet, Value, When, Window
@@ -110,7 +113,7 @@ class Results:
 
 
 def _ordered(qs: QuerySet[SearchDocument]) -> QuerySet[SearchDocument]:
-    return qs.order_by("-rank", "title_th", "pk")
+    return qs.order_by(F("rank").desc(), "title_th", "pk")
 
 
 def search(*, user: User | AnonymousUser, query: Query, kind: DocumentKind | None, page: int) -> Results:
@@ -145,8 +148,9 @@ def search(*, user: User | AnonymousUser, query: Query, kind: DocumentKind | Non
 def link(document: SearchDocument, user: User | AnonymousUser) -> str:
     """Where a result opens. An indicator has no page of its own: a planner opens it in their province's
     assessment of that round, anyone else the round's national roll-up (the document's link)."""
-    if document.source == INDICATOR and role_of(user) == Role.PLANNER:
-        province = scope_of(user).province
+    scope = scope_of(user)
+    province = scope.province if scope is not None and role_of(user) == Role.PLANNER else None
+    if document.source == INDICATOR and province is not None:
         return (
             reverse("assessment_detail", args=[province.code, document.fiscal_year]) + f"#ind-{document.code}"
         )

@@ -100,7 +100,7 @@ def _clusters(filter: Q) -> Iterator[SearchDocument]:
 
 
 def _owner_context(strategy: Strategy) -> tuple[str, str]:
-    owner = strategy.province or strategy.cluster
+    owner = strategy.owner
     thai, english = _fy(strategy.fiscal_year)
     return _joined(owner.name_th, thai), _joined(owner.name_en, english)
 
@@ -155,10 +155,15 @@ def _projects(filter: Q) -> Iterator[SearchDocument]:
         )
 
 
+def _label_in_both(label: object) -> tuple[str, str]:
+    """A choice's (lazy) label in Thai and in English."""
+    return _both(lambda _english: str(label))
+
+
 def _indicators(filter: Q) -> Iterator[SearchDocument]:
     for i in Indicator.objects.filter(filter).select_related("round").order_by("pk"):
         fy_th, fy_en = _fy(i.round.fiscal_year)
-        dimension_th, dimension_en = _both(lambda english, i=i: i.dimension_choice.label)
+        dimension_th, dimension_en = _label_in_both(i.dimension_choice.label)
         yield _document(
             choices.INDICATOR,
             i.pk,

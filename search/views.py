@@ -20,9 +20,10 @@ def search(request: HttpRequest) -> HttpResponse:
         results = selectors.search(user=request.user, query=query, kind=data["type"], page=data["page"])
         for group in results.shown:
             for document in group.documents:
-                document.link = selectors.link(document, request.user)
-                document.marked_title = highlight(document.title, query.highlight_terms)
-                document.marked_body = snippet(document.body, query.highlight_terms)
+                # Shown beside the stored document (the template reads them): not fields of the model.
+                document.link = selectors.link(document, request.user)  # type: ignore[attr-defined]
+                document.marked_title = highlight(document.title, query.highlight_terms)  # type: ignore[attr-defined]
+                document.marked_body = snippet(document.body, query.highlight_terms)  # type: ignore[attr-defined]
     # What the box shows again: never a NUL, never more than a long query.
     typed = without_nul(request.GET.get("q", ""))[: MAX_QUERY_CHARS * 2]
     return render(request, "search/results.html", {"form": form, "q": typed, "results": results})

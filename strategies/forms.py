@@ -13,6 +13,7 @@ from readiness.models import Indicator
 from .choices import FundingSource, PartnerSector, Pillar, ProjectStatus, WorkArea
 from .matrix import QUADRANT_CHOICES
 from .models import MAX_BUDGET
+from .services import StrategyData
 
 SCORE_CHOICES = [(str(i), str(i)) for i in range(5)]
 
@@ -123,6 +124,39 @@ class StrategyForm(Form):
 
     def owner_object(self):
         return self.owners[self.cleaned_data["owner"]]
+
+    def strategy_data(self) -> StrategyData:
+        """What the services take, from the cleaned form."""
+        c = self.cleaned_data
+        return StrategyData(
+            **{f: c[f] for f in TEXT_AND_CHOICE_FIELDS},
+            indicator_ids=tuple(i.pk for i in c["indicators"]),
+        )
+
+    @staticmethod
+    def initial_for(strategy, criteria_values) -> dict:
+        """The edit form's starting values: the strategy's fields, the indicators it builds on and its scores
+        (``criteria_values``: axis → [(criterion, value)]); an unscored criterion stays blank, so the user
+        scores it rather than the form assuming 0."""
+        return {
+            "owner": strategy.owner.code,
+            "fiscal_year": strategy.fiscal_year,
+            **{f: getattr(strategy, f) for f in TEXT_AND_CHOICE_FIELDS},
+            "indicators": list(strategy.indicators.all()),
+            **{
+                f"criterion_{c.pk}": str(v)
+                for axis in criteria_values.values()
+                for c, v in axis
+                if v is not None
+            },
+        }
+
+
+# The fields a strategy's form and StrategyData share one to one.
+TEXT_AND_CHOICE_FIELDS = (
+    "title_th", "title_en", "summary_th", "summary_en", "work_area", "pillar",
+    "builds_place", "builds_product", "builds_people",
+)  # fmt: skip
 
 
 class BudgetField(forms.DecimalField):

@@ -20,10 +20,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from provinces import dataversion
 from provinces.models import Cluster, Province
+from provinces.thai import fiscal_year as fiscal_year_of
+from readiness.models import Indicator
+from readiness.selectors import rounds as readiness_rounds
 
 from .access import visibility_key, visible_strategies
 from .charts import strategy_matrix
@@ -104,6 +108,13 @@ def fiscal_years() -> list[int]:
     return list(Strategy.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
 
 
+def default_fiscal_year() -> int:
+    """This fiscal year if it has strategies, else the latest year that has, else this one."""
+    current = fiscal_year_of(timezone.localdate())
+    years = fiscal_years()
+    return current if current in years or not years else years[0]
+
+
 # What the advisor's queue lists: strategies waiting for review, and those returned to their owners.
 REVIEW_STATUSES = (StrategyStatus.PROPOSED, StrategyStatus.RETURNED)
 
@@ -125,6 +136,31 @@ def review_queue(
         qs = qs.filter(Q(cluster=cluster) | Q(province__cluster=cluster))
     qs = with_quadrant(with_budget(with_proposed_at(qs.select_related("province", "cluster"))))
     return qs.annotate(waiting_since=Coalesce("proposed_at", "updated_at")).order_by("waiting_since", "pk")
+
+
+def waiting_for_review(*, user: User, ids: set[int]) -> list[Strategy]:
+    """Those of ``ids`` in the user's review queue (the ones they may endorse now)."""
+    return list(review_queue(user=user).filter(pk__in=ids))
+
+
+def indicators_for(fiscal_year: int) -> QuerySet[Indicator]:
+    """The readiness indicators a strategy of that year can build on: its round's, else the latest earlier
+    round's, else the first round's — never a round still in preparation."""
+    published = readiness_rounds()
+    round = (
+        published.filter(fiscal_year__lte=fiscal_year).order_by("-fiscal_year").first()
+        or published.order_by("fiscal_year").first()
+    )
+    return Indicator.objects.filter(round=round).order_by("position") if round else Indicator.objects.none()
+
+
+def project_provinces(strategy: Strategy) -> QuerySet[Province]:
+    """The provinces a project of this strategy may benefit: the owner cluster's members (a province's
+    strategy: its cluster's), or the province alone when it is in no cluster (Bangkok)."""
+    cluster_id = strategy.cluster_id or strategy.province.cluster_id
+    if cluster_id:
+        return Province.objects.filter(cluster_id=cluster_id)
+    return Province.objects.filter(pk=strategy.province_id)
 
 
 @dataclass
@@ -228,6 +264,17 @@ def matrix_figure(
 
 # The strategies (with their projects' budgets) and the owners' names.
 MATRIX_DATA = ("strategies", "provinces")
+
+
+def quadrant_totals(*, user: User, fiscal_year: int) -> dict[str, int]:
+    """How many of the year's strategies the user sees fall in each quadrant, once per version of the data
+    for everyone who sees the same strategies."""
+    return dataversion.cached(
+        "quadrant-totals",
+        domains=MATRIX_DATA,
+        parts=(visibility_key(user), fiscal_year),
+        compute=lambda: quadrant_counts(visible_strategies(user).filter(fiscal_year=fiscal_year)),
+    )
 
 
 @dataclass

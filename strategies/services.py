@@ -209,6 +209,14 @@ def strategy_endorse(*, strategy: Strategy, by: User, text: str = "") -> Strateg
 
 
 @transaction.atomic
+def strategies_endorse(*, strategies: list[Strategy], by: User) -> int:
+    """Endorse these strategies together, all or none: one that cannot be endorsed refuses them all."""
+    for strategy in strategies:
+        strategy_endorse(strategy=strategy, by=by)
+    return len(strategies)
+
+
+@transaction.atomic
 def strategy_return(*, strategy: Strategy, by: User, text: str) -> Strategy:
     strategy = _locked(strategy)
     if not can_review_strategies(by):

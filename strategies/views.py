@@ -1,7 +1,6 @@
 """Strategy views: thin — get the object for the user, validate the form, call a service, redirect."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,26 +10,23 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from provinces.access import (
+    find_cluster_for_user,
     get_cluster_for_user,
     get_province_for_user,
     is_nationwide,
-    is_searchable,
     require,
     role_of,
     scope_of,
-    visible_clusters,
 )
 from provinces.choices import Role
 from provinces.listing import export_response, list_page, status_filter, status_value
-from provinces.models import Cluster, Province
 from provinces.parsing import parse_fiscal_year, parse_id
+from provinces.selectors import cluster_choices
 from provinces.text import without_nul
 from provinces.thai import fiscal_year as fiscal_year_of
-from provinces.thai import thai_sorted
 from readiness import charts as readiness_charts
 from readiness import selectors as readiness
 from readiness.choices import DIMENSIONS, Dimension
-from readiness.models import Indicator, Round
 
 from . import lists, selectors, services
 from .access import (
@@ -106,7 +102,7 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
             "strategies": listing.rows,
             "can_create": bool(owners_for_user(request.user)),
             "can_import": can_import(request.user),
-            "clusters": thai_sorted(Cluster.objects.all()) if is_nationwide(request.user) else [],
+            "clusters": cluster_choices(user=request.user) if is_nationwide(request.user) else [],
             "cluster_code": code,
             "matrix_url": _matrix_url_for(request.user),
             **_filter_context(request, filters),
@@ -124,30 +120,6 @@ def _matrix_url_for(user) -> str:
     return reverse("matrix_national") if is_nationwide(user) else ""
 
 
-def _indicators_for(fiscal_year: int):
-    round = (
-        Round.objects.filter(fiscal_year__lte=fiscal_year).order_by("-fiscal_year").first()
-        or Round.objects.order_by("fiscal_year").first()
-    )
-    return Indicator.objects.filter(round=round).order_by("position") if round else Indicator.objects.none()
-
-
-def _data(form: StrategyForm) -> services.StrategyData:
-    c = form.cleaned_data
-    return services.StrategyData(
-        title_th=c["title_th"],
-        title_en=c["title_en"],
-        summary_th=c["summary_th"],
-        summary_en=c["summary_en"],
-        work_area=c["work_area"],
-        pillar=c["pillar"],
-        builds_place=c["builds_place"],
-        builds_product=c["builds_product"],
-        builds_people=c["builds_people"],
-        indicator_ids=tuple(i.pk for i in c["indicators"]),
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def strategy_create(request: HttpRequest) -> HttpResponse:
     owners = owners_for_user(request.user)
@@ -159,7 +131,7 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         owners=owners,
         criteria=services.active_criteria(),
-        indicators=_indicators_for(fy),
+        indicators=selectors.indicators_for(fy),
         initial={
             "fiscal_year": fy,
             "owner": request.GET.get("owner") or (owners[0].code if len(owners) == 1 else ""),
@@ -171,7 +143,7 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
             strategy = services.strategy_create(
                 owner=form.owner_object(),
                 fiscal_year=form.cleaned_data["fiscal_year"],
-                data=_data(form),
+                data=form.strategy_data(),
                 scores=form.scores(),
                 by=request.user,
             )
@@ -190,33 +162,12 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = get_strategy_for_user(request.user, pk)
     require(can_edit_strategy(request.user, strategy))
     page = selectors.strategy_page(strategy=strategy)
-    initial = {
-        "owner": strategy.owner.code,
-        "fiscal_year": strategy.fiscal_year,
-        **{
-            f: getattr(strategy, f)
-            for f in (
-                "title_th",
-                "title_en",
-                "summary_th",
-                "summary_en",
-                "work_area",
-                "pillar",
-                "builds_place",
-                "builds_product",
-                "builds_people",
-            )
-        },  # fmt: skip
-        "indicators": list(strategy.indicators.all()),
-        # An unscored criterion stays blank: the user scores it rather than the form assuming 0.
-        **{f"criterion_{c.pk}": str(v) for axis in page.criteria.values() for c, v in axis if v is not None},
-    }
     form = StrategyForm(
         request.POST if request.method == "POST" else None,
         owners=[strategy.owner],
         criteria=services.active_criteria(),
-        indicators=_indicators_for(strategy.fiscal_year),
-        initial=initial,
+        indicators=selectors.indicators_for(strategy.fiscal_year),
+        initial=StrategyForm.initial_for(strategy, page.criteria),
         fixed_owner=True,
     )
     form.fields["fiscal_year"].disabled = True
@@ -224,7 +175,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.strategy_update(
-                strategy=strategy, data=_data(form), scores=form.scores(), by=request.user
+                strategy=strategy, data=form.strategy_data(), scores=form.scores(), by=request.user
             )
             messages.success(request, _("Strategy saved."))
             return redirect("strategy_detail", pk=strategy.pk)
@@ -400,11 +351,9 @@ def strategy_override_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _queue_filters(request: HttpRequest) -> dict:
     """The review queue's filters from the query string; a value that names nothing is ignored."""
-    code = request.GET.get("cluster", "")
-    clusters = visible_clusters(request.user)
     return {
         "fiscal_year": parse_fiscal_year(request.GET.get("fy", "")),
-        "cluster": clusters.filter(code=code.upper()).first() if code and is_searchable(code) else None,
+        "cluster": find_cluster_for_user(request.user, request.GET.get("cluster", "")),
         "statuses": status_filter(request.GET.get("status"), selectors.REVIEW_STATUSES),
     }
 
@@ -434,7 +383,7 @@ def strategy_review_queue(request: HttpRequest) -> HttpResponse:
             "status": status_value(filters["statuses"]),
             "statuses": [StrategyStatus(v) for v in selectors.REVIEW_STATUSES],
             "fiscal_years": selectors.fiscal_years(),
-            "clusters": thai_sorted(Cluster.objects.all()),
+            "clusters": cluster_choices(user=request.user),
             "today": timezone.localdate(),
         },
     )
@@ -449,16 +398,14 @@ def _bulk_endorse(request: HttpRequest) -> HttpResponse:
     if not raw:
         messages.error(request, _("Tick the strategies to endorse first."))
         return redirect(back)
-    chosen = list(selectors.review_queue(user=request.user).filter(pk__in={i for i in ids if i}))
+    chosen = selectors.waiting_for_review(user=request.user, ids={i for i in ids if i})
     if None in ids or len(chosen) != len(ids):
         messages.error(
             request, _("Some of the ticked strategies are not waiting for your review; nothing was endorsed.")
         )
         return redirect(back)
     try:
-        with transaction.atomic():
-            for strategy in chosen:
-                services.strategy_endorse(strategy=strategy, by=request.user)
+        services.strategies_endorse(strategies=chosen, by=request.user)
     except services.WorkflowError as exc:
         messages.error(request, exc.message)
         return redirect(back)
@@ -471,16 +418,6 @@ def _bulk_endorse(request: HttpRequest) -> HttpResponse:
 
 
 # --- projects ------------------------------------------------------------------------------------
-
-
-def _project_provinces(strategy):
-    if strategy.cluster_id:
-        return Province.objects.filter(cluster_id=strategy.cluster_id)
-    return (
-        Province.objects.filter(cluster_id=strategy.province.cluster_id)
-        if strategy.province.cluster_id
-        else Province.objects.filter(pk=strategy.province_id)
-    )
 
 
 def _project_data(form: ProjectForm) -> services.ProjectData:
@@ -502,7 +439,7 @@ def _project_form(request, strategy, project: Project | None) -> HttpResponse:
         initial["provinces"] = list(project.provinces.all())
     form = ProjectForm(
         request.POST if request.method == "POST" else None,
-        provinces=_project_provinces(strategy),
+        provinces=selectors.project_provinces(strategy),
         initial=initial,
     )
     error = None
@@ -558,13 +495,10 @@ def project_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _matrix_page(
-    request: HttpRequest, *, title: str, filters, readiness_values: dict, readiness_title: str, unit=None
+    request: HttpRequest, *, title: str, filters, readiness_of: dict, readiness_title: str, unit=None
 ) -> HttpResponse:
     if filters.fiscal_year is None:
-        years = selectors.fiscal_years()
-        filters.fiscal_year = (
-            _current_fy() if _current_fy() in years else (years[0] if years else _current_fy())
-        )
+        filters.fiscal_year = selectors.default_fiscal_year()
     colour_by = "status" if request.GET.get("colour") == "status" else "pillar"
     reviewer = can_review_strategies(request.user)
     figure = selectors.matrix_figure(
@@ -576,14 +510,6 @@ def _matrix_page(
     )
     if listing.export:
         return export_response(listing, lists.STRATEGY_LIST)
-    readiness_chart = readiness_charts.dimension_bars(
-        readiness_values.get("values", {}),
-        readiness_values.get("previous", {}),
-        labels={d.value: str(d.label) for d in Dimension},
-        title=readiness_title,
-        previous_label=_("last round"),
-        no_data_label=_("no approved data"),
-    )
     return render(
         request,
         "strategies/matrix.html",
@@ -594,41 +520,41 @@ def _matrix_page(
             "strategies": listing.rows,
             "counts": figure.counts,
             "quadrants": QUADRANTS,
-            "readiness_chart": readiness_chart,
+            "readiness_chart": _readiness_chart(readiness_title, **readiness_of),
             "readiness_title": readiness_title,
             "colour_by": colour_by,
             "unit": unit,
             "reviewer": reviewer,
-            "clusters": Cluster.objects.order_by("code") if unit is None else [],
+            "clusters": cluster_choices(user=request.user) if unit is None else [],
             **_filter_context(request, filters),
         },
     )
 
 
-def _official_readiness(**unit) -> dict:
+def _readiness_chart(title: str, **unit):
     """Mean official (approved) readiness of a province, a cluster's members or the nation (no ``unit``) in
-    the current round, and last round's."""
+    the current round beside last round's: what a strategy must be judged against."""
     round = readiness.current_round()
-    if round is None:
-        return {}
-    rollup = readiness.official_rollup(round=round, **unit)
-    return {
-        "values": {k: rollup.spreads[k].mean for k in DIMENSIONS},
-        "previous": {k: rollup.previous_spreads[k].mean for k in DIMENSIONS},
-        "round": round,
-    }
+    rollup = readiness.official_rollup(round=round, **unit) if round else None
+    return readiness_charts.dimension_bars(
+        {k: rollup.spreads[k].mean for k in DIMENSIONS} if rollup else {},
+        {k: rollup.previous_spreads[k].mean for k in DIMENSIONS} if rollup else {},
+        labels={d.value: str(d.label) for d in Dimension},
+        title=title,
+        previous_label=_("last round"),
+        no_data_label=_("no approved data"),
+    )
 
 
 @require_GET
 def matrix_province(request: HttpRequest, code: str) -> HttpResponse:
     province = get_province_for_user(request.user, code)
     filters = _filters(request, province=province)
-    values = _official_readiness(province=province)
     return _matrix_page(
         request,
         title=_("Strategies of %(unit)s") % {"unit": province.name},
         filters=filters,
-        readiness_values=values,
+        readiness_of={"province": province},
         readiness_title=_("Readiness of %(unit)s (approved)") % {"unit": province.name},
         unit=province,
     )
@@ -638,12 +564,11 @@ def matrix_province(request: HttpRequest, code: str) -> HttpResponse:
 def matrix_cluster(request: HttpRequest, code: str) -> HttpResponse:
     cluster = get_cluster_for_user(request.user, code)
     filters = _filters(request, cluster=cluster)
-    values = _official_readiness(cluster=cluster)
     return _matrix_page(
         request,
         title=_("Strategies of %(unit)s and its provinces") % {"unit": cluster.name},
         filters=filters,
-        readiness_values=values,
+        readiness_of={"cluster": cluster},
         readiness_title=_("Readiness of %(unit)s: mean of the approved provinces") % {"unit": cluster.name},
         unit=cluster,
     )
@@ -657,11 +582,10 @@ def matrix_national(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("cluster", "")
     if code:
         filters.cluster = get_cluster_for_user(request.user, code)
-    values = _official_readiness()
     return _matrix_page(
         request,
         title=_("Strategies of all provinces and clusters"),
         filters=filters,
-        readiness_values=values,
+        readiness_of={},
         readiness_title=_("National readiness: mean of the approved provinces"),
     )

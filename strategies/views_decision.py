@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from provinces.access import get_cluster_for_user, is_nationwide, require
@@ -13,16 +14,17 @@ from provinces.errors import WorkflowError
 from provinces.parsing import parse_fiscal_year
 from readiness.choices import Dimension
 
+from . import selectors as strategy_selectors
 from .decision import selectors, services
 from .decision.forms import OverlapDecisionForm
 
 
 def _fiscal_year(request: HttpRequest) -> int:
-    return parse_fiscal_year(request.GET.get("fy")) or selectors.default_fiscal_year()
+    return parse_fiscal_year(request.GET.get("fy")) or strategy_selectors.default_fiscal_year()
 
 
 def _years(current: int) -> list[int]:
-    return sorted({*selectors.fiscal_years(), current}, reverse=True)
+    return sorted({*strategy_selectors.fiscal_years(), current}, reverse=True)
 
 
 @require_GET
@@ -80,50 +82,53 @@ def decision_overlap_decide(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(back)
 
 
+# The national summary's columns: (sort key, heading).
+NATIONAL_COLUMNS = [
+    ("cluster", gettext_lazy("Provincial cluster")),
+    ("strategies", gettext_lazy("Strategies")),
+    ("overlap_groups", gettext_lazy("Overlap groups")),
+    ("overlapping_strategies", gettext_lazy("Strategies in them")),
+    ("flagged", gettext_lazy("Projects beyond one province")),
+    ("needs_integrated_funding", gettext_lazy("Needing integrated funding")),
+    ("uncovered", gettext_lazy("Uncovered gaps")),
+    ("misdirected", gettext_lazy("Possibly misdirected")),
+]
+
+
+def _sort_headers(sort: str) -> list[dict]:
+    """Each column's heading and the sort its link asks for. The first click sorts counts high to low (what
+    an advisor looks for), names A–Z."""
+    headers = []
+    for key, label in NATIONAL_COLUMNS:
+        if key == "cluster":
+            following = "-cluster" if sort == "cluster" else "cluster"
+        else:
+            following = key if sort == f"-{key}" else f"-{key}"
+        headers.append(
+            {"key": key, "label": label, "active": sort.lstrip("-") == key, "descending": sort == f"-{key}",
+             "next": following}
+        )  # fmt: skip
+    return headers
+
+
 @require_GET
 def decision_national(request: HttpRequest) -> HttpResponse:
     if not is_nationwide(request.user):
         raise Http404("decision support")
     fiscal_year = _fiscal_year(request)
     sort = request.GET.get("sort", "cluster")
-    rows = selectors.national_summary(fiscal_year=fiscal_year, sort=sort)
     if sort.lstrip("-") not in selectors.SORT_KEYS:
         sort = "cluster"
-    columns = [
-        ("cluster", _("Provincial cluster")),
-        ("strategies", _("Strategies")),
-        ("overlap_groups", _("Overlap groups")),
-        ("overlapping_strategies", _("Strategies in them")),
-        ("flagged", _("Projects beyond one province")),
-        ("needs_integrated_funding", _("Needing integrated funding")),
-        ("uncovered", _("Uncovered gaps")),
-        ("misdirected", _("Possibly misdirected")),
-    ]
-    headers = [
-        {
-            "key": key,
-            "label": label,
-            "active": sort.lstrip("-") == key,
-            "descending": sort == f"-{key}",
-            # First click sorts counts high to low (what an advisor looks for), names A–Z.
-            "next": (key if sort == f"-{key}" else f"-{key}")
-            if key != "cluster"
-            else ("-cluster" if sort == "cluster" else "cluster"),
-        }
-        for key, label in columns
-    ]
+    rows = selectors.national_summary(fiscal_year=fiscal_year, sort=sort)
     return render(
         request,
         "strategies/decision_national.html",
         {
             "rows": rows,
-            "headers": headers,
+            "headers": _sort_headers(sort),
             "sort": sort,
             "fiscal_year": fiscal_year,
             "fiscal_years": _years(fiscal_year),
-            "totals": {
-                key: sum(getattr(r, key) for r in rows)
-                for key in [*(key for key, _label in columns[1:]), "approved_count", "member_count"]
-            },
+            "totals": selectors.national_totals(rows),
         },
     )

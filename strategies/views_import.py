@@ -13,23 +13,24 @@ from django.views.decorators.http import require_http_methods
 from provinces.access import role_of
 from provinces.choices import Role
 from provinces.errors import WorkflowError
+from provinces.uploads import FileProblem
 from readiness.choices import Dimension
 
-from . import importing
+from . import import_files, importing
 from .access import can_import
 from .choices import FundingSource, PartnerSector, Pillar, WorkArea
 
 
-def _file(upload: UploadedFile | None, field: str, issues: list) -> importing.ImportFile | None:
+def _file(upload: UploadedFile | None, field: str, issues: list) -> import_files.ImportFile | None:
     if upload is None:
         return None
     name = upload.name or field
-    if not name.lower().endswith(importing.EXTENSIONS):
-        issues.append(importing.ImportIssue(name, 0, "", _("Only .csv and .xlsx files can be imported.")))
+    if not name.lower().endswith(import_files.EXTENSIONS):
+        issues.append(FileProblem(name, 0, "", _("Only .csv and .xlsx files can be imported.")))
         return None
     if upload.size > settings.WORKBOOK_MAX_BYTES:
         issues.append(
-            importing.ImportIssue(
+            FileProblem(
                 name,
                 0,
                 "",
@@ -38,7 +39,7 @@ def _file(upload: UploadedFile | None, field: str, issues: list) -> importing.Im
             )
         )
         return None
-    return importing.ImportFile(name=name, content=upload.read())
+    return import_files.ImportFile(name=name, content=upload.read())
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,12 +57,12 @@ def strategy_import(request: HttpRequest) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
         return response
-    issues: list[importing.ImportIssue] = []
+    issues: list[FileProblem] = []
     if request.method == "POST":
         strategies_file = _file(request.FILES.get("strategies_file"), "strategies_file", issues)
         projects_file = _file(request.FILES.get("projects_file"), "projects_file", issues)
         if strategies_file is None and not issues:
-            issues.append(importing.ImportIssue("", 0, "strategies_file", _("Choose the strategies file.")))
+            issues.append(FileProblem("", 0, "strategies_file", _("Choose the strategies file.")))
         if not issues:
             try:
                 summary = importing.strategies_import(
@@ -70,7 +71,7 @@ def strategy_import(request: HttpRequest) -> HttpResponse:
             except importing.ImportFailed as exc:
                 issues = exc.issues
             except WorkflowError as exc:
-                issues = [importing.ImportIssue("", 0, "", exc.message)]
+                issues = [FileProblem("", 0, "", exc.message)]
             else:
                 messages.success(request, str(summary))
                 return redirect("strategy_import")

@@ -23,9 +23,10 @@ from openpyxl import load_workbook
 
 from briefings import services as briefing_services
 from briefings.access import may_include_unapproved, subject_options
-from briefings.content import BriefingSpec, document
+from briefings.document import document
 from briefings.models import Briefing
 from briefings.rendering import document_html
+from briefings.spec import BriefingSpec
 from provinces.access import is_nationwide
 from provinces.models import Cluster, Province
 from readiness.models import Answer, Assessment
@@ -204,7 +205,7 @@ def test_it_puts_in_no_briefing_file_what_a_reader_of_it_gets_a_404_for(
         spec = next(
             (s for s in _specs(user) if s == replace(spec, include_unapproved=True)), spec
         )  # the richest
-        job, _created = briefing_services.briefing_request(
+        job, _created = briefing_services.briefing_request_by_code(
             kind=spec.kind, subject=spec.subject, fiscal_year=FY, language=spec.language,
             include_unapproved=spec.include_unapproved, file_format=file_format, by=user,
         )  # fmt: skip

@@ -14,12 +14,10 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from provinces import dataversion
 from provinces.access import visible_provinces
 from provinces.models import Cluster, Province
-from provinces.thai import fiscal_year as fiscal_year_of
 from readiness.choices import RoundStatus
 from readiness.models import Assessment, Indicator, Round
 from strategies import embeddings
@@ -42,17 +40,6 @@ def semantic_threshold() -> float:
 
 def gap_threshold() -> float:
     return float(getattr(settings, "GAP_THRESHOLD", gaps.DEFAULT_THRESHOLD))
-
-
-def default_fiscal_year() -> int:
-    """This fiscal year if it has strategies, else the latest year that has, else this one."""
-    current = fiscal_year_of(timezone.localdate())
-    years = list(Strategy.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
-    return current if current in years or not years else years[0]
-
-
-def fiscal_years() -> list[int]:
-    return list(Strategy.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
 
 
 # --- strategies ---------------------------------------------------------------------------------------
@@ -672,6 +659,12 @@ def _national_rows(fiscal_year: int) -> list[NationalRow]:
             )
         )
     return rows
+
+
+def national_totals(rows: list[NationalRow]) -> dict[str, int]:
+    """The whole country's line of the national summary: each count summed over the clusters."""
+    keys = [k for k in SORT_KEYS if k != "cluster"] + ["approved_count", "member_count"]
+    return {key: sum(getattr(r, key) for r in rows) for key in keys}
 
 
 def _sorted_rows(rows: list[NationalRow], sort: str) -> list[NationalRow]:

@@ -11,9 +11,9 @@ from docx.oxml.ns import qn
 from PIL import Image
 
 from briefings import services
-from briefings.content import BriefingSpec
 from briefings.models import Briefing
 from briefings.rendering import briefing_docx, briefing_pdf
+from briefings.spec import BriefingSpec
 from strategies.models import Strategy
 
 from .conftest import N_UP1_TH, docx_text, pdf_text, squash
@@ -127,7 +127,7 @@ def test_it_refuses_an_unknown_format(cluster_filled, secretariat, client_for):
     )
     assert response.status_code == 400 and not Briefing.objects.exists()
     with pytest.raises(services.BriefingError):
-        services.briefing_request(
+        services.briefing_request_by_code(
             kind="cluster", subject="N-UP1", fiscal_year=2570, by=secretariat, file_format="rtf"
         )
 
@@ -144,7 +144,7 @@ def _footer_text(data: bytes) -> str:
 
 
 def test_it_prints_the_classification_in_the_footer_of_every_page(cluster_filled, advisor):
-    from briefings.content import Meeting
+    from briefings.spec import Meeting
 
     secret = BriefingSpec(**{**SPEC.__dict__, "meeting": Meeting(classification="secret")})
     assert "ลับ" in _footer_text(briefing_docx(secret, viewer=advisor).docx)

@@ -80,7 +80,7 @@ def test_a_briefing_renders_in_the_background_on_the_embedded_worker(
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        job, created = services.briefing_request(
+        job, created = services.briefing_request_by_code(
             kind="cluster", subject="N-UP1", fiscal_year=2570, by=secretariat
         )
         assert created

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def request(by, **kw):
-    return services.briefing_request(
+    return services.briefing_request_by_code(
         **{"kind": "cluster", "subject": "N-UP1", "fiscal_year": 2570, "by": by, **kw}
     )
 

@@ -10,8 +10,9 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from briefings import rendering
-from briefings.content import BriefingSpec, document
+from briefings.document import document
 from briefings.rendering import briefing_pdf, document_html, thai_for_pdf
+from briefings.spec import BriefingSpec
 from provinces.models import Cluster, Province
 from readiness.models import Answer
 

@@ -19,10 +19,11 @@ from django.utils import timezone
 from PIL import Image
 
 from briefings.admin import BriefingLogoForm
-from briefings.content import SECTION_KEYS, BriefingSpec, Meeting, document, section_choices
+from briefings.document import document
 from briefings.logos import LogoRefused, check_logo
 from briefings.models import Briefing, BriefingLogo
 from briefings.rendering import LOGO_URL, briefing_docx, briefing_pdf, document_html
+from briefings.spec import SECTION_KEYS, BriefingSpec, Meeting, section_choices
 from provinces.models import Cluster, Province
 from provinces.thai import format_baht
 from readiness.models import Assessment

@@ -12,8 +12,8 @@ from pythainlp.corpus import thai_words
 from pythainlp.tokenize import word_tokenize
 
 from briefings import print_text, rendering
-from briefings.content import BriefingSpec
 from briefings.rendering import briefing_pdf, html_to_pdf
+from briefings.spec import BriefingSpec
 from tests.conftest import services_or_skip
 
 pytestmark = pytest.mark.django_db

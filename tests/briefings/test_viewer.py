@@ -3,8 +3,10 @@ says how much was left out. (Every document of every cast member: tests/test_der
 
 import pytest
 
-from briefings.content import BriefingDataError, BriefingSpec, document
+from briefings.document import document
+from briefings.gather import BriefingDataError
 from briefings.rendering import document_html
+from briefings.spec import BriefingSpec
 from provinces.models import Cluster, Province
 from strategies.models import Strategy
 

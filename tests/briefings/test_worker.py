@@ -93,7 +93,7 @@ def _follow(pk: int, until, timeout: float = 60, logs: Path | None = None) -> li
 
 
 def test_a_cluster_briefing_goes_queued_running_done_on_a_real_worker(worker, cluster_filled, secretariat):
-    briefing, created = services.briefing_request(
+    briefing, created = services.briefing_request_by_code(
         kind="cluster", subject="N-UP1", fiscal_year=2570, by=secretariat, include_unapproved=True
     )
     assert created and Briefing.objects.get(pk=briefing.pk).status == BriefingStatus.QUEUED
@@ -112,7 +112,9 @@ def test_a_cluster_briefing_goes_queued_running_done_on_a_real_worker(worker, cl
 def test_a_job_whose_worker_is_killed_mid_render_is_swept_and_done_by_another(
     worker, cluster_filled, advisor
 ):
-    briefing, _ = services.briefing_request(kind="national", subject="TH", fiscal_year=2570, by=advisor)
+    briefing, _ = services.briefing_request_by_code(
+        kind="national", subject="TH", fiscal_year=2570, by=advisor
+    )
     first = worker()
     _follow(briefing.pk, lambda job: job.status == BriefingStatus.RUNNING)
     os.kill(first.pid, signal.SIGKILL)  # the worker we started, mid-render
@@ -141,7 +143,9 @@ def test_a_job_whose_workers_keep_dying_ends_failed_with_a_message_and_a_retry_w
     beat = settings.CELERY_BEAT_SCHEDULE["briefings-sweep"]
     assert beat["task"] == briefing_sweep_task.name and beat["schedule"] <= 60  # in production: every minute
     page = client_for(secretariat)
-    briefing, _ = services.briefing_request(kind="cluster", subject="N-UP1", fiscal_year=2570, by=secretariat)
+    briefing, _ = services.briefing_request_by_code(
+        kind="cluster", subject="N-UP1", fiscal_year=2570, by=secretariat
+    )
     process = worker()
     for attempt in range(1, settings.BRIEFING_MAX_ATTEMPTS + 1):
         _follow(

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from provinces.models import Cluster, Province
-from readiness import excel
+from readiness import workbook
 from readiness.models import Answer, Evidence
 
 from .harness import fuzz_settings, judge
@@ -101,14 +101,14 @@ def test_it_round_trips_the_assessment_workbook_without_loss(world, data):
         before = list(Answer.objects.filter(assessment=world.cm).order_by("pk").values_list())
         content = world.client("planner").get(reverse("assessment_xlsx", args=[world.cm.pk])).content
         # The justification reads back as stored (the apostrophe that neutralises a formula is taken off).
-        ws = load_workbook(io.BytesIO(content))[excel.SHEET_FORM]
+        ws = load_workbook(io.BytesIO(content))[workbook.SHEET_FORM]
         row = next(
             r
             for r in range(2, ws.max_row + 1)
-            if ws.cell(r, excel.POSITION["indicator"]).value == world.answer.indicator.code
+            if ws.cell(r, workbook.POSITION["indicator"]).value == world.answer.indicator.code
         )
-        shown = ws.cell(row, excel.POSITION["justification"]).value or ""
-        assert excel.unsafe_text(shown) == excel.ILLEGAL_CHARACTERS_RE.sub("", text).replace(
+        shown = ws.cell(row, workbook.POSITION["justification"]).value or ""
+        assert workbook.unsafe_text(shown) == workbook.ILLEGAL_CHARACTERS_RE.sub("", text).replace(
             "\r\n", "\n"
         ).replace("\r", "\n")
         response = world.client("planner").post(

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from readiness import excel
+from readiness import workbook
 from readiness.models import Answer
 from strategies.models import StrategyReview
 
@@ -121,7 +121,7 @@ def test_a_workbook_left_as_downloaded_changes_nothing_even_with_control_charact
     Answer.objects.filter(pk=world.answer.pk).update(justification="แผน\x08งาน", level=2)
     before = fingerprint()
     content = world.client("planner").get(reverse("assessment_xlsx", args=[world.cm.pk])).content
-    assert load_workbook(io.BytesIO(content))[excel.SHEET_FORM]
+    assert load_workbook(io.BytesIO(content))[workbook.SHEET_FORM]
     response = world.client("planner").post(
         reverse("assessment_xlsx_upload", args=[world.cm.pk]),
         {"file": SimpleUploadedFile("readiness-TH-50-2570.xlsx", content)},

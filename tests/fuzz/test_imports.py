@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from readiness import excel
+from readiness import workbook
 from readiness.models import LEVELS, Answer
 from strategies.models import MAX_BUDGET, Project, Strategy
 
@@ -39,7 +39,7 @@ from .inputs import (
 
 pytestmark = pytest.mark.django_db
 
-LEVEL, JUSTIFICATION = excel.POSITION["level"], excel.POSITION["justification"]
+LEVEL, JUSTIFICATION = workbook.POSITION["level"], workbook.POSITION["justification"]
 
 # Values a spreadsheet cell may hold: text, numbers of every kind, dates, booleans, formulas.
 CELL_VALUES = st.one_of(
@@ -71,14 +71,14 @@ def _set(cell, value) -> None:
     try:
         cell.value = value
     except (ValueError, TypeError, IllegalCharacterError):
-        cell.value = excel.safe_text(value)
+        cell.value = workbook.safe_text(value)
 
 
 @st.composite
 def edited_template(draw, template: bytes, rows: int) -> bytes:
     """The real template with a few hostile edits, as Excel would save them."""
     wb = load_workbook(io.BytesIO(template))
-    ws = wb[excel.SHEET_FORM]
+    ws = wb[workbook.SHEET_FORM]
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         edit = draw(
             st.sampled_from(
@@ -94,7 +94,7 @@ def edited_template(draw, template: bytes, rows: int) -> bytes:
         elif edit == "justification":
             _set(ws.cell(row=row, column=JUSTIFICATION), draw(st.one_of(hostile_text(), CELL_VALUES)))
         elif edit == "key":
-            column = draw(st.integers(min_value=1, max_value=len(excel.COLUMNS) + 2))
+            column = draw(st.integers(min_value=1, max_value=len(workbook.COLUMNS) + 2))
             _set(
                 ws.cell(row=draw(st.integers(min_value=1, max_value=rows + 2)), column=column),
                 draw(CELL_VALUES),
@@ -106,7 +106,7 @@ def edited_template(draw, template: bytes, rows: int) -> bytes:
                 ws.insert_rows(row)
         elif edit == "sheet":
             choice = draw(st.sampled_from(["add", "remove", "rename"]))
-            name = draw(st.sampled_from(list(excel.SHEETS)))
+            name = draw(st.sampled_from(list(workbook.SHEETS)))
             if choice == "add":
                 wb.create_sheet(draw(st.sampled_from(["Sheet1", "projects", "แผ่นงาน", "_meta2"])))
             elif name in wb.sheetnames and len(wb.sheetnames) > 1:
@@ -124,7 +124,7 @@ def edited_template(draw, template: bytes, rows: int) -> bytes:
 def _template(world) -> bytes:
     """The planner's template as downloaded (the same for every example: each one is rolled back)."""
     if not hasattr(world, "template"):
-        world.template = excel.assessment_workbook(world.cm)
+        world.template = workbook.assessment_workbook(world.cm)
     return world.template
 
 
@@ -158,9 +158,11 @@ def test_it_refuses_bad_assessment_workbooks_and_changes_nothing(world, data):
             return
         for answer in Answer.objects.filter(assessment=world.cm):
             assert answer.level is None or answer.level in LEVELS
-            assert "\x00" not in answer.justification and len(answer.justification) <= excel.JUSTIFICATION_MAX
+            assert (
+                "\x00" not in answer.justification and len(answer.justification) <= workbook.JUSTIFICATION_MAX
+            )
 
-    upload = SimpleUploadedFile(name, content, content_type=excel.XLSX_CONTENT_TYPE)
+    upload = SimpleUploadedFile(name, content, content_type=workbook.XLSX_CONTENT_TYPE)
     world.run(
         "planner",
         "POST",

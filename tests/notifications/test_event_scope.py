@@ -17,7 +17,8 @@ from readiness import services as readiness_services
 from readiness.choices import AssessmentStatus
 from strategies import services as strategy_services
 from strategies.decision.services import overlap_decide
-from strategies.importing import STRATEGY_COLUMNS, ImportFile, strategies_import
+from strategies.import_files import STRATEGY_COLUMNS, ImportFile
+from strategies.importing import strategies_import
 from strategies.models import OverlapVerdict, Strategy
 from tests.conftest import _make_user
 from tests.readiness.conftest import fill
@@ -157,7 +158,7 @@ def briefing(w, monkeypatch):
     from briefings import tasks
 
     monkeypatch.setattr(tasks.briefing_render_task, "delay", lambda *a, **k: None)
-    job, _ = briefing_services.briefing_request(
+    job, _ = briefing_services.briefing_request_by_code(
         kind="province", subject="TH-50", fiscal_year=2570, by=w["cast"]["planner"]
     )
     assert briefing_services.briefing_render(briefing=job).status == "done"

@@ -15,7 +15,8 @@ from readiness import services as readiness_services
 from readiness.choices import AssessmentStatus
 from strategies import services as strategy_services
 from strategies.decision.services import overlap_decide
-from strategies.importing import STRATEGY_COLUMNS, ImportFile, strategies_import
+from strategies.import_files import STRATEGY_COLUMNS, ImportFile
+from strategies.importing import strategies_import
 from strategies.models import OverlapVerdict, Strategy
 from tests.conftest import _make_user
 from tests.readiness.conftest import fill

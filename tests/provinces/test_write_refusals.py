@@ -36,8 +36,8 @@ from django.urls import reverse
 
 from briefings.models import Briefing
 from provinces.models import Province
-from readiness import excel
 from readiness import services as readiness_services
+from readiness import workbook
 from readiness.models import Answer, Assessment, Evidence, Round
 from strategies import services as strategy_services
 from strategies.matrix import LETTERS
@@ -128,13 +128,13 @@ def evidence_form(w):
 def workbook_form(assessment_key):
     def payload(w):
         wb = openpyxl.load_workbook(
-            io.BytesIO(excel.assessment_workbook(Assessment.objects.get(pk=w[assessment_key])))
+            io.BytesIO(workbook.assessment_workbook(Assessment.objects.get(pk=w[assessment_key])))
         )
-        wb[excel.SHEET_FORM].cell(2, excel.POSITION["level"]).value = 4
+        wb[workbook.SHEET_FORM].cell(2, workbook.POSITION["level"]).value = 4
         out = io.BytesIO()
         wb.save(out)
         return {
-            "file": SimpleUploadedFile("filled.xlsx", out.getvalue(), content_type=excel.XLSX_CONTENT_TYPE)
+            "file": SimpleUploadedFile("filled.xlsx", out.getvalue(), content_type=workbook.XLSX_CONTENT_TYPE)
         }
 
     return payload

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from provinces.models import Province
-from readiness import excel, selectors, services
+from provinces.uploads import FileProblem
+from readiness import selectors, services, workbook, workbook_upload
 from readiness.choices import AssessmentStatus, RoundStatus
 from readiness.models import Answer
 
@@ -25,11 +26,11 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
-LEVEL = excel.POSITION["level"]
-JUSTIFICATION = excel.POSITION["justification"]
+LEVEL = workbook.POSITION["level"]
+JUSTIFICATION = workbook.POSITION["justification"]
 INJECTION = "=cmd|' /C calc'!A0"
 LEVEL_LETTER, JUSTIFICATION_LETTER = get_column_letter(LEVEL), get_column_letter(JUSTIFICATION)
-SIGNATURE_LETTER = get_column_letter(excel.POSITION["signature"])
+SIGNATURE_LETTER = get_column_letter(workbook.POSITION["signature"])
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -38,14 +39,14 @@ SIGNATURE_LETTER = get_column_letter(excel.POSITION["signature"])
 def download(client, assessment) -> bytes:
     response = client.get(reverse("assessment_xlsx", args=[assessment.pk]))
     assert response.status_code == 200
-    assert response["Content-Type"] == excel.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == workbook.XLSX_CONTENT_TYPE
     return response.content
 
 
 def edit(content: bytes, change) -> bytes:
     """Open the workbook as Excel would, let ``change(wb, ws)`` edit it, save it again."""
     wb = load_workbook(io.BytesIO(content))
-    change(wb, wb[excel.SHEET_FORM])
+    change(wb, wb[workbook.SHEET_FORM])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -54,7 +55,7 @@ def edit(content: bytes, change) -> bytes:
 def upload(client, assessment, content: bytes, name: str = "filled.xlsx"):
     return client.post(
         reverse("assessment_xlsx_upload", args=[assessment.pk]),
-        {"file": SimpleUploadedFile(name, content, content_type=excel.XLSX_CONTENT_TYPE)},
+        {"file": SimpleUploadedFile(name, content, content_type=workbook.XLSX_CONTENT_TYPE)},
     )
 
 
@@ -70,7 +71,7 @@ def history_count(assessment) -> int:
     return Answer.history.filter(assessment_id=assessment.pk).count()
 
 
-def issues_of(response) -> list[excel.UploadIssue]:
+def issues_of(response) -> list[FileProblem]:
     assert response.status_code == 400, response.status_code
     return response.context["issues"]
 
@@ -89,17 +90,17 @@ def planner_client(client_for, planner):
 
 def test_it_builds_a_protected_template_with_one_row_per_indicator(planner_client, cm_assessment):
     wb = load_workbook(io.BytesIO(download(planner_client, cm_assessment)))
-    assert wb.sheetnames == list(excel.SHEETS)
-    assert wb[excel.SHEET_META].sheet_state == "veryHidden"
-    ws = wb[excel.SHEET_FORM]
+    assert wb.sheetnames == list(workbook.SHEETS)
+    assert wb[workbook.SHEET_META].sheet_state == "veryHidden"
+    ws = wb[workbook.SHEET_FORM]
     indicators = list(cm_assessment.round.indicators.order_by("position"))
     assert ws.max_row == len(indicators) + 1
     assert ws.protection.sheet
-    assert ws.cell(2, excel.POSITION["code"]).value == indicators[0].code
-    assert ws.cell(2, excel.POSITION["rubric_5"]).value == indicators[0].rubric_5_th
+    assert ws.cell(2, workbook.POSITION["code"]).value == indicators[0].code
+    assert ws.cell(2, workbook.POSITION["rubric_5"]).value == indicators[0].rubric_5_th
     assert ws.cell(2, LEVEL).protection.locked is False
     assert ws.cell(2, JUSTIFICATION).protection.locked is False
-    assert ws.cell(2, excel.POSITION["code"]).protection.locked is True
+    assert ws.cell(2, workbook.POSITION["code"]).protection.locked is True
     assert ws.column_dimensions["A"].hidden
     assert ws.cell(2, LEVEL).font.name == "Sarabun"
     validations = ws.data_validations.dataValidation
@@ -160,12 +161,12 @@ def test_it_normalises_thai_digits_and_spaces(planner_client, cm_assessment, val
 @pytest.mark.parametrize("value", [3.5, 6, 0, "สาม", "-1", True])
 def test_it_reads_only_levels_one_to_five(value):
     with pytest.raises(ValueError):
-        excel.parse_level(value)
+        workbook_upload.parse_level(value)
 
 
 def test_it_reads_blank_levels_as_unanswered():
-    assert excel.parse_level(None) is None
-    assert excel.parse_level("  ") is None
+    assert workbook_upload.parse_level(None) is None
+    assert workbook_upload.parse_level("  ") is None
 
 
 def test_a_file_with_one_bad_row_changes_nothing_and_names_the_row_and_column(planner_client, cm_assessment):
@@ -178,7 +179,7 @@ def test_a_file_with_one_bad_row_changes_nothing_and_names_the_row_and_column(pl
 
     response = upload(planner_client, cm_assessment, edit(download(planner_client, cm_assessment), change))
     issues = issues_of(response)
-    assert [(i.sheet, i.row) for i in issues] == [(excel.SHEET_FORM, 4), (excel.SHEET_FORM, 5)]
+    assert [(i.sheet, i.row) for i in issues] == [(workbook.SHEET_FORM, 4), (workbook.SHEET_FORM, 5)]
     assert issues[0].column.startswith(LEVEL_LETTER + " ")  # the level column
     assert "1 to 5" in issues[0].message and issues[0].value == "7"
     assert issues[1].column.startswith(JUSTIFICATION_LETTER + " ")
@@ -232,7 +233,7 @@ def test_another_provinces_template_is_refused(
 
 def test_an_edited_key_column_is_refused(planner_client, cm_assessment):
     def change(wb, ws):
-        ws.cell(3, excel.POSITION["version"]).value = 7  # to dodge the stale check
+        ws.cell(3, workbook.POSITION["version"]).value = 7  # to dodge the stale check
         ws.cell(3, LEVEL).value = 2
 
     issues = issues_of(
@@ -244,7 +245,7 @@ def test_an_edited_key_column_is_refused(planner_client, cm_assessment):
 
 def test_an_edited_indicator_code_is_reported_as_unknown(planner_client, cm_assessment):
     def change(wb, ws):
-        ws.cell(2, excel.POSITION["indicator"]).value = "ZZ-99"
+        ws.cell(2, workbook.POSITION["indicator"]).value = "ZZ-99"
 
     issues = issues_of(
         upload(planner_client, cm_assessment, edit(download(planner_client, cm_assessment), change))
@@ -281,16 +282,16 @@ def test_a_file_with_a_formula_and_an_edited_key_reports_both(planner_client, cm
 
     def change(wb, ws):
         ws.cell(2, LEVEL).value = "=2+2"
-        ws.cell(3, excel.POSITION["version"]).value = 7
-        ws.cell(4, excel.POSITION["province"]).value = "TH-52"
-        ws.cell(4, excel.POSITION["fiscal_year"]).value = "=2570"  # a formula in a key: reported once
+        ws.cell(3, workbook.POSITION["version"]).value = 7
+        ws.cell(4, workbook.POSITION["province"]).value = "TH-52"
+        ws.cell(4, workbook.POSITION["fiscal_year"]).value = "=2570"  # a formula in a key: reported once
 
     before, history = state(cm_assessment), history_count(cm_assessment)
     issues = issues_of(
         upload(planner_client, cm_assessment, edit(download(planner_client, cm_assessment), change))
     )
-    province_letter = get_column_letter(excel.POSITION["province"])
-    year_letter = get_column_letter(excel.POSITION["fiscal_year"])
+    province_letter = get_column_letter(workbook.POSITION["province"])
+    year_letter = get_column_letter(workbook.POSITION["fiscal_year"])
     found = {(i.row, i.column.split()[0]): i.message for i in issues}
     assert list(found) == sorted(found, key=lambda where: where[0])  # in the order of the file
     assert set(found) == {(2, LEVEL_LETTER), (3, SIGNATURE_LETTER), (4, province_letter), (4, year_letter)}
@@ -307,9 +308,11 @@ def test_extra_and_missing_sheets_are_refused(planner_client, cm_assessment):
     )
     assert [i.sheet for i in issues] == ["อื่น ๆ"]
     issues = issues_of(
-        upload(planner_client, cm_assessment, edit(content, lambda wb, ws: wb.remove(wb[excel.SHEET_HELP])))
+        upload(
+            planner_client, cm_assessment, edit(content, lambda wb, ws: wb.remove(wb[workbook.SHEET_HELP]))
+        )
     )
-    assert [i.sheet for i in issues] == [excel.SHEET_HELP]
+    assert [i.sheet for i in issues] == [workbook.SHEET_HELP]
 
 
 @pytest.mark.parametrize(
@@ -382,7 +385,7 @@ def test_a_justification_starting_like_a_formula_is_neutralised_and_round_trips(
         answer=first, level=2, justification="=cmd|' /C calc'!A0", expected_version=0, by=planner
     )
     content = download(planner_client, cm_assessment)
-    cell = load_workbook(io.BytesIO(content))[excel.SHEET_FORM].cell(2, JUSTIFICATION)
+    cell = load_workbook(io.BytesIO(content))[workbook.SHEET_FORM].cell(2, JUSTIFICATION)
     assert cell.data_type == "s" and cell.value == "'=cmd|' /C calc'!A0"
     before = state(cm_assessment)
     response = upload(planner_client, cm_assessment, content)
@@ -430,7 +433,7 @@ def test_the_cluster_export_has_the_pages_numbers_and_neutralises_formulas(
 ):
     response = client_for(planner).get(reverse("cluster_rollup_xlsx", args=["N-UP1"]), {"fy": 2570})
     assert response.status_code == 200
-    assert response["Content-Type"] == excel.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == workbook.XLSX_CONTENT_TYPE
     rows = _rows(response.content)
     by_code = {r[0]: r for r in rows[1:] if r[0]}
     cm = by_code["TH-50"]

@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from briefings.content import BriefingSpec, document
+from briefings.document import document
 from briefings.rendering import document_html
+from briefings.spec import BriefingSpec
 from provinces.models import Cluster, Province
 from readiness import charts, scoring, selectors, services
 from readiness.choices import AssessmentStatus

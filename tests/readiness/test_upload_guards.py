@@ -226,7 +226,8 @@ def test_it_refuses_a_zip_bomb_at_the_assessment_upload_quickly(planner, client_
 
 
 def test_it_refuses_a_workbook_with_thousands_of_parts(admin_user):
-    from strategies.importing import ImportFailed, ImportFile, strategies_import
+    from strategies.import_files import ImportFile
+    from strategies.importing import ImportFailed, strategies_import
 
     many = office({**{f"xl/media/{i}.xml": b"" for i in range(2100)}, "[Content_Types].xml": CONTENT_TYPES})
     with pytest.raises(ImportFailed) as failed:

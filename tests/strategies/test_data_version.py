@@ -183,6 +183,7 @@ def test_it_keys_every_cached_part_by_every_table_it_is_computed_from(
         assert client_for(cast[role]).get(url).status_code == 200, url
     assert set(read) == {
         "strategy-matrix",
+        "quadrant-totals",
         "decision-national",
         "decision-cluster",
         "readiness-national",

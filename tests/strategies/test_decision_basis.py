@@ -5,8 +5,9 @@ the briefings."""
 import pytest
 from django.urls import reverse
 
-from briefings.content import BriefingSpec, document
+from briefings.document import document
 from briefings.rendering import document_html
+from briefings.spec import BriefingSpec
 from readiness import services as readiness_services
 from readiness.choices import AssessmentStatus
 from readiness.models import Assessment

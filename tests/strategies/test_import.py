@@ -14,14 +14,9 @@ from django.utils import translation
 
 from strategies import services
 from strategies.choices import EffectSource, StrategyStatus
-from strategies.importing import (
-    PROJECT_COLUMNS,
-    STRATEGY_COLUMNS,
-    ImportFailed,
-    ImportFile,
-    parse_number,
-    strategies_import,
-)
+from strategies.import_files import PROJECT_COLUMNS, STRATEGY_COLUMNS, ImportFile
+from strategies.import_rows import parse_number
+from strategies.importing import ImportFailed, strategies_import
 from strategies.models import CriterionScore, Project, Strategy
 from tests.provinces.test_write_refusals import changed_tables, db_fingerprint
 

@@ -23,9 +23,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from briefings.choices import NATIONAL_SUBJECT, BriefingFormat, BriefingKind, BriefingLanguage, Classification
-from briefings.content import SECTION_KEYS, BriefingDataError, BriefingSpec, Meeting, parse_sections
 from briefings.forms import MEETING_FIELDS, BriefingRequestForm
+from briefings.gather import BriefingDataError
 from briefings.rendering import briefing_file
+from briefings.spec import SECTION_KEYS, BriefingSpec, Meeting, parse_sections
 from readiness import selectors as readiness
 
 # The request form's meeting fields themselves (not copies of their rules): a form of just those fields.

@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from provinces.errors import WorkflowError
-from strategies.importing import ImportFailed, ImportFile, strategies_import
+from strategies.import_files import ImportFile
+from strategies.importing import ImportFailed, strategies_import
 
 
 class Command(BaseCommand):

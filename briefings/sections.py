@@ -1,121 +1,34 @@
-"""What goes into a briefing: the data, gathered once, and the sections built from it.
+"""The sections of a briefing, each built from the gathered data (gather.py) by one *section builder*.
 
-A document is a list of sections. Each section comes from one *section builder* — a function
-``(BriefingData) -> Section | None`` listed in SECTION_BUILDERS, in document order. A builder returns
-None when it has nothing to show (no cluster for Bangkok, nothing changed since approval, ...), so a section
-appears only when its data exists. A later issue adds its section (strategies, projects, decision support)
-by writing one builder and one template and inserting the builder in the list: the cover, the contents,
-the numbering, the running header and the draft watermark follow by themselves.
+A builder is a function ``(BriefingData) -> Section | None`` listed in SECTION_BUILDERS, in document order. A
+builder returns None when it has nothing to show (no cluster for Bangkok, nothing changed since approval, ...),
+so a section appears only when its data exists. A later issue adds its section (strategies, projects, decision
+support) by writing one builder and one template and inserting the builder in the list: the cover, the
+contents, the numbering, the running header and the draft watermark follow by themselves (document.py).
 
-Gathering costs a fixed number of queries, however many provinces, answers or changes there are (a test
-counts them); every chart is drawn here, once per document, and the templates only place it.
-
-A document is always made *for a viewer* — the user who requested it — and reads through the same
-selectors and access rules as the pages that user would open: a subject they may not see is "no such
-subject", and strategies (with their projects, budgets and advisors' notes) they would get a 404 for are
-left out, the document saying how many.
+Every chart is drawn here, once per document, and the templates only place it.
 """
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch
-from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from readiness import charts
 from readiness import selectors as readiness
 from readiness.choices import AssessmentStatus, Dimension
-from readiness.models import Answer, Evidence, Round
-from readiness.selectors import KEYS, NationalRow, Rollup, ScoreRow, spread
+from readiness.models import Answer, Evidence
+from readiness.selectors import KEYS, Rollup, ScoreRow
 from strategies.charts import strategy_matrix
 from strategies.matrix import QUADRANTS
-from strategies.selectors import APPROVED_STATUSES, BriefingStrategies, briefing_strategies
+from strategies.selectors import APPROVED_STATUSES
 
-from .access import Subject, may_include_unapproved, subject_for_user
-from .choices import BriefingKind, Classification
+from .choices import BriefingKind
+from .gather import BriefingData
 from .printed_charts import printable
-
-
-class BriefingDataError(Exception):
-    """The briefing cannot be made from the data (unknown subject, no such round). The message is for users."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
-
-
-@dataclass(frozen=True)
-class Meeting:
-    """The meeting a briefing is for, printed on the cover (all optional; plain text, escaped when printed).
-    ``classification`` (a Classification value) is printed on every page when set."""
-
-    name: str = ""
-    date: dt.date | None = None
-    venue: str = ""
-    classification: str = ""
-    prepared_by: str = ""
-
-    def __bool__(self) -> bool:
-        return any([self.name, self.date, self.venue, self.classification, self.prepared_by])
-
-    @property
-    def classification_label(self) -> str:
-        return str(Classification(self.classification).label) if self.classification else ""
-
-
-@dataclass(frozen=True)
-class BriefingSpec:
-    """What to render: the same facts whether a job, a test or the command line asks."""
-
-    kind: str
-    subject: str
-    fiscal_year: int
-    language: str = "th"
-    include_unapproved: bool = False
-    sections: tuple[str, ...] = ()  # SECTION_KEYS chosen, in document order; empty: every section
-    meeting: Meeting = field(default_factory=Meeting)
-
-    @classmethod
-    def of(cls, briefing) -> "BriefingSpec":
-        return cls(
-            kind=briefing.kind,
-            subject=briefing.subject,
-            fiscal_year=briefing.fiscal_year,
-            language=briefing.language,
-            include_unapproved=briefing.includes_unapproved,
-            sections=parse_sections(briefing.sections),
-            meeting=Meeting(
-                name=briefing.meeting_name,
-                date=briefing.meeting_date,
-                venue=briefing.meeting_venue,
-                classification=briefing.classification,
-                prepared_by=briefing.prepared_by,
-            ),
-        )
-
-    @property
-    def options_key(self) -> str:
-        """A digest of the chosen sections and the meeting ("" when neither is chosen): with the other
-        facts, what makes two requests identical."""
-        if not self.sections and not self.meeting:
-            return ""
-        m = self.meeting
-        raw = json.dumps(
-            [list(self.sections), m.name, m.date.isoformat() if m.date else "", m.venue, m.classification,
-             m.prepared_by],
-            ensure_ascii=False,
-        )  # fmt: skip
-        return hashlib.sha256(raw.encode()).hexdigest()
-
-    def wants(self, key: str) -> bool:
-        """Whether the section ``key`` was chosen ("" — a section outside the choice — always is)."""
-        return not self.sections or not key or key in self.sections
 
 
 @dataclass
@@ -141,48 +54,6 @@ class Section:
         return f"sec-{self.key}"
 
 
-@dataclass
-class BriefingData:
-    """Everything the builders read, gathered once. ``rollup`` holds the subject's provinces (one for a
-    province briefing, the members for a cluster, all 77 for the nation); ``national`` the cluster rows of a
-    national briefing."""
-
-    spec: BriefingSpec
-    subject: Subject
-    round: Round
-    previous_round: Round | None
-    rollup: Rollup
-    viewer: User
-    national: list[NationalRow] = field(default_factory=list)
-    strategies: "BriefingStrategies | None" = None
-
-    @property
-    def hidden_strategies(self) -> int:
-        return self.strategies.hidden if self.strategies else 0
-
-    @property
-    def kind(self) -> str:
-        return self.spec.kind
-
-    @property
-    def include_unapproved(self) -> bool:
-        return self.spec.include_unapproved
-
-
-@dataclass
-class Document:
-    spec: BriefingSpec
-    subject: Subject
-    subject_name: str
-    round: Round
-    previous_round: Round | None
-    generated_at: dt.datetime
-    sections: list[Section]
-    is_draft: bool
-    member_names: list[str]
-    shows_map: bool = False  # a page with the map must print MAP_ATTRIBUTION in its footer
-
-
 # --- shared helpers -------------------------------------------------------------------------------
 
 
@@ -192,14 +63,6 @@ def dimension_labels() -> dict[str, str]:
 
 def _no_data_label(data: BriefingData) -> str:
     return _("no answer yet") if data.include_unapproved else _("no approved data")
-
-
-def _rollup_of(rows: list[ScoreRow]) -> Rollup:
-    return Rollup(
-        rows=rows,
-        spreads={k: spread(rows, k) for k in KEYS},
-        previous_spreads={k: spread(rows, k, previous=True) for k in KEYS},
-    )
 
 
 # Printed widths of the charts (mm). The text column of an A4 page is 160 mm wide (see print.css).
@@ -592,131 +455,9 @@ SECTION_BUILDERS: list[Callable[[BriefingData], Section | None]] = [
     changes_appendix,
 ]
 
-APPENDIX_LETTERS = {"th": "กขคงจฉชซฌญ", "en": "ABCDEFGHIJ"}
-
-
-def section_choices() -> list[tuple[str, str]]:
-    """The sections a request may choose, in document order: (key, label). A section without data for the
-    subject (a map in a province briefing, say) is simply absent, chosen or not."""
-    return [
-        ("summary", _("Executive summary")),
-        ("readiness", _("Readiness for the ASEAN Community")),
-        ("map", _("Map of readiness")),
-        ("provinces", _("Member provinces")),
-        ("cluster", _("Within the provincial cluster")),
-        ("strategies", _("Strategies on the ASEAN-goal × national-interest matrix")),
-        ("projects", _("Projects and budgets")),
-        ("decision", _("Decision support")),
-        ("clusters", _("The provincial clusters and Bangkok")),
-        ("changes", _("What changed since the last approved version")),
-    ]
-
-
-SECTION_KEYS = ("summary", "readiness", "map", "provinces", "cluster", "strategies", "projects", "decision",
-                "clusters", "changes")  # fmt: skip
 # The key of each builder's section, so that a section not chosen costs nothing.
 BUILDER_KEYS = {
     readiness_section: "readiness", national_map_section: "map", province_profiles_section: "provinces",
     cluster_position_section: "cluster", strategies_section: "strategies", projects_section: "projects",
     decision_section: "decision", cluster_pages_section: "clusters", changes_appendix: "changes",
 }  # fmt: skip
-
-
-def parse_sections(value: str | list | tuple | None) -> tuple[str, ...]:
-    """A stored or typed choice of sections ("readiness,strategies") as SECTION_KEYS in document order; ()
-    for every section (an empty choice, or all of them). Raises ValueError naming the unknown ones."""
-    items = value.split(",") if isinstance(value, str) else list(value or [])
-    wanted = {str(i).strip().lower() for i in items if str(i).strip()}
-    unknown = wanted - set(SECTION_KEYS)
-    if unknown:
-        raise ValueError(", ".join(sorted(unknown)))
-    chosen = tuple(k for k in SECTION_KEYS if k in wanted)
-    return () if set(chosen) == set(SECTION_KEYS) else chosen
-
-
-# --- gathering and building -----------------------------------------------------------------------
-
-
-def gather(spec: BriefingSpec, *, viewer: User | AnonymousUser) -> BriefingData:
-    """Load the data of a briefing as ``viewer`` may see it: subject, round, scores, strategies. A fixed
-    number of queries for any subject. A subject the viewer may not see is no subject at all (as its page
-    would be a 404), and unapproved figures need the same right as when requesting them."""
-    subject = subject_for_user(viewer, spec.kind, spec.subject)
-    if subject is None:
-        raise BriefingDataError(_("There is no such province, cluster or country to brief on."))
-    if spec.include_unapproved and not may_include_unapproved(viewer, subject):
-        raise BriefingDataError(_("You may not include figures that are not yet approved for this subject."))
-    round = readiness.rounds().filter(fiscal_year=spec.fiscal_year).first()
-    if round is None:
-        raise BriefingDataError(
-            _("There is no readiness round for FY %(year)s.") % {"year": spec.fiscal_year}
-        )
-    include = spec.include_unapproved
-    national: list[NationalRow] = []
-    # The snapshots' answers too: the changes appendix compares them with the answers now.
-    if spec.kind == BriefingKind.PROVINCE:
-        rollup = _rollup_of(
-            readiness.score_rows([subject.unit], round, include_unapproved=include, snapshot_answers=True)
-        )
-    elif spec.kind == BriefingKind.CLUSTER:
-        rollup = readiness.cluster_rollup(
-            cluster=subject.unit, round=round, include_unapproved=include, snapshot_answers=True
-        )
-    else:
-        national, rollup = readiness.national_rollup(
-            round=round, include_unapproved=include, snapshot_answers=True
-        )
-    return BriefingData(
-        spec=spec,
-        subject=subject,
-        round=round,
-        previous_round=readiness.previous_round(round),
-        rollup=rollup,
-        viewer=viewer,
-        national=national,
-        strategies=briefing_strategies(
-            user=viewer,
-            fiscal_year=spec.fiscal_year,
-            province=subject.unit if spec.kind == BriefingKind.PROVINCE else None,
-            cluster=subject.unit if spec.kind == BriefingKind.CLUSTER else None,
-            include_unapproved=include,
-        ),
-    )
-
-
-def build(data: BriefingData, builders=None) -> Document:
-    """Run the section builders over the data; number the sections that have something to show. The
-    executive summary goes first and reads what the other sections show (summary.py)."""
-    from .summary import summary_section
-
-    chosen = [b for b in (builders or SECTION_BUILDERS) if data.spec.wants(BUILDER_KEYS.get(b) or "")]
-    sections = [s for builder in chosen if (s := builder(data)) is not None and data.spec.wants(s.key)]
-    summary = summary_section(data, sections) if builders is None and data.spec.wants("summary") else None
-    if summary is not None:
-        sections.insert(0, summary)
-    body = [s for s in sections if not s.appendix]
-    for number, section in enumerate(body, start=1):
-        section.number = str(number)
-    letters = APPENDIX_LETTERS.get(data.spec.language, APPENDIX_LETTERS["en"])
-    for letter, section in zip(letters, [s for s in sections if s.appendix], strict=False):
-        section.number = letter
-    members = [r.province.name for r in data.rollup.rows] if data.kind == BriefingKind.CLUSTER else []
-    return Document(
-        spec=data.spec,
-        subject=data.subject,
-        subject_name=data.subject.name,
-        round=data.round,
-        previous_round=data.previous_round,
-        generated_at=timezone.localtime(),
-        sections=body + [s for s in sections if s.appendix],
-        is_draft=any(r.values and not r.official for r in data.rollup.rows)
-        or bool(data.strategies and data.strategies.includes_unapproved),
-        member_names=members,
-        shows_map=any(s.key == "map" for s in sections),
-    )
-
-
-def document(spec: BriefingSpec, *, viewer: User | AnonymousUser) -> Document:
-    """Gather and build for ``viewer``, in the briefing's language (names, labels and chart text follow it)."""
-    with translation.override(spec.language):
-        return build(gather(spec, viewer=viewer))
