@@ -12,6 +12,7 @@ Every chart is drawn here, once per document, and the templates only place it.
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
@@ -24,6 +25,7 @@ from readiness.models import Answer, Evidence
 from readiness.selectors import KEYS, Rollup, ScoreRow
 from strategies.charts import strategy_matrix
 from strategies.matrix import QUADRANTS
+from strategies.models import Strategy
 from strategies.selectors import APPROVED_STATUSES
 
 from .choices import BriefingKind
@@ -337,16 +339,64 @@ def national_map_section(data: BriefingData) -> Section | None:
     )
 
 
+# On the national briefing each quadrant lists its largest strategies only, with the totals of the rest: the
+# nation's hundreds of rows would bury the ones a governor's meeting discusses.
+TOP_PER_QUADRANT = 10
+
+
+@dataclass
+class QuadrantKey:
+    """One quadrant of the printed key: its numbered strategies, and its totals (with what is not listed)."""
+
+    letter: str
+    rows: list[tuple[int, Strategy]]
+    count: int
+    budget: Decimal
+    more: int = 0
+    more_budget: Decimal = Decimal(0)
+
+
+def quadrant_key(by_quadrant: list[tuple[str, list[Strategy]]], *, top: int | None) -> list[QuadrantKey]:
+    """Number the strategies quadrant by quadrant (ก first), all of them or the ``top`` by budget of each."""
+    key, number = [], 0
+    for letter, items in by_quadrant:
+        shown = items if top is None else sorted(items, key=lambda s: (-s.total_budget, s.pk))[:top]
+        rows = []
+        for strategy in shown:
+            number += 1
+            rows.append((number, strategy))
+        listed = {s.pk for s in shown}
+        rest = [s for s in items if s.pk not in listed]
+        key.append(
+            QuadrantKey(
+                letter=letter,
+                rows=rows,
+                count=len(items),
+                budget=sum((s.total_budget for s in items), Decimal(0)),
+                more=len(rest),
+                more_budget=sum((s.total_budget for s in rest), Decimal(0)),
+            )
+        )
+    return key
+
+
 def strategies_section(data: BriefingData) -> Section | None:
-    """The ก ข ค ง matrix (the page's SVG), the strategies by quadrant, and the advisor's decisions."""
+    """The ก ข ค ง matrix (the page's SVG) with numbered points, the key to those numbers by quadrant, and the
+    advisor's decisions."""
     found = data.strategies
     if found is None or not (found.strategies or found.hidden):
         return None
     year = data.round.fiscal_year
+    by_quadrant = found.by_quadrant()
+    key = quadrant_key(by_quadrant, top=TOP_PER_QUADRANT if data.kind == BriefingKind.NATIONAL else None)
+    numbers = {s.pk: n for q in key for n, s in q.rows}
     matrix = (
         printable(
             strategy_matrix(
-                found.strategies, title=_("Strategies, FY %(year)s") % {"year": year}, links=False
+                found.strategies,
+                title=_("Strategies, FY %(year)s") % {"year": year},
+                links=False,
+                numbers=numbers,
             ),
             width_mm=FULL,
         )
@@ -360,10 +410,12 @@ def strategies_section(data: BriefingData) -> Section | None:
         template="briefings/pdf/strategies.html",
         context={
             "matrix": matrix,
-            "by_quadrant": found.by_quadrant(),
+            "by_quadrant": by_quadrant,
+            "key": key,
+            "top_only": data.kind == BriefingKind.NATIONAL,
+            "top": TOP_PER_QUADRANT,
             "decisions": found.decisions,
             "overrides": overrides,
-            "listed": data.kind != BriefingKind.NATIONAL,  # the nation's hundreds of rows: counts only
             "quadrants": QUADRANTS,
             "includes_unapproved": data.include_unapproved,
             "hidden": found.hidden,

@@ -20,10 +20,12 @@ def search(request: HttpRequest) -> HttpResponse:
         results = selectors.search(user=request.user, query=query, kind=data["type"], page=data["page"])
         for group in results.shown:
             for document in group.documents:
-                # Shown beside the stored document (the template reads them): not fields of the model.
-                document.link = selectors.link(document, request.user)  # type: ignore[attr-defined]
-                document.marked_title = highlight(document.title, query.highlight_terms)  # type: ignore[attr-defined]
-                document.marked_body = snippet(document.body, query.highlight_terms)  # type: ignore[attr-defined]
+                link = selectors.link(document, request.user)
+                title = highlight(document.title, query.highlight_terms)
+                body = snippet(document.body, query.highlight_terms)
+                document.link = link  # type: ignore[attr-defined]  # for the template: not a field
+                document.marked_title = title  # type: ignore[attr-defined]  # for the template: not a field
+                document.marked_body = body  # type: ignore[attr-defined]  # for the template: not a field
     # What the box shows again: never a NUL, never more than a long query.
     typed = without_nul(request.GET.get("q", ""))[: MAX_QUERY_CHARS * 2]
     return render(request, "search/results.html", {"form": form, "q": typed, "results": results})

@@ -19,6 +19,10 @@ FONT = 'font-family="Sarabun, sans-serif"'
 W, H = 640, 560
 LEFT, TOP, PLOT_W, PLOT_H = 78, 34, 532, 458
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+# Beyond this many points (a nation's year has 400) the movement and override arrows would criss-cross into a
+# tangle and full-size points would cover each other: the arrows are left out (the legend says how to see
+# them) and the points shrink with the square root of the crowd.
+CROWD = 60
 
 
 @dataclass
@@ -34,6 +38,7 @@ class MatrixPoint:
     colour: str
     href: str
     previous: tuple[float, float] | None = None  # last year's (asean, national)
+    number: int | None = None  # on paper: the point's number in the key table beneath
 
 
 def _x(asean: float) -> float:
@@ -74,10 +79,14 @@ def matrix_svg(
     legend: list[tuple[str, str]],
     budget_label: str,
     draggable: bool = False,
+    crowded_note: str = "",
 ) -> SafeString:
     max_budget = max((p.budget for p in points), default=0) or 1
+    crowded = len(points) > CROWD
+    size = max(0.4, math.sqrt(CROWD / len(points))) if crowded else 1.0
+    notes = [budget_label, crowded_note] if crowded and crowded_note else [budget_label]
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H + 28 + 18 * ((len(legend) + 1) // 2)}" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H + 10 + 18 * ((len(legend) + 1) // 2 + len(notes))}" width="100%" '
         # Points are links: a group of them, not an "img" (which must not hold focusable children, WCAG 4.1.2).
         f'role="{"group" if points else "img"}" aria-label="{escape(title)}" class="strategy-matrix"'
         + (' data-draggable="true"' if draggable else "")
@@ -156,11 +165,15 @@ def matrix_svg(
         placed[key] = n + 1
         px, py = _x(sa), _y(sn)
         if n:
-            r = 9 * math.sqrt(n)
+            r = 9 * size * math.sqrt(n)
             px += r * math.cos(n * GOLDEN_ANGLE)
             py += r * math.sin(n * GOLDEN_ANGLE)
-        radius = 5 + 12 * math.sqrt(max(p.budget, 0) / max_budget)
-        if p.previous:
+        radius = (5 + 12 * math.sqrt(max(p.budget, 0) / max_budget)) * size
+        # Inside the frame, whatever the spiral or an effect of 0 or 100 would do: a point past the axes
+        # reads as a value the scale does not have.
+        px = min(max(px, LEFT + radius), LEFT + PLOT_W - radius)
+        py = min(max(py, TOP + radius), TOP + PLOT_H - radius)
+        if p.previous and not crowded:
             layers_back.append(
                 f'<line x1="{_f(_x(p.previous[0]))}" y1="{_f(_y(p.previous[1]))}" x2="{_f(px)}" y2="{_f(py)}" '
                 f'stroke="#6c757d" stroke-width="1.2" marker-end="url(#arrow)" class="movement"/>'
@@ -168,7 +181,7 @@ def matrix_svg(
             layers_back.append(
                 f'<circle cx="{_f(_x(p.previous[0]))}" cy="{_f(_y(p.previous[1]))}" r="3" fill="#adb5bd"/>'
             )
-        if p.overridden:
+        if p.overridden and not crowded:  # in a crowd the red ring alone marks the advisor's choice
             cx, cyy = _x(p.asean), _y(p.national)
             layers_back.append(
                 f'<circle cx="{_f(cx)}" cy="{_f(cyy)}" r="{_f(radius)}" fill="none" stroke="{escape(p.colour)}" '
@@ -184,7 +197,14 @@ def matrix_svg(
             f'aria-label="{escape(label)}">'
             f'<circle cx="{_f(px)}" cy="{_f(py)}" r="{_f(radius)}" fill="{escape(p.colour)}" fill-opacity="0.85" '
             f'stroke="{"#dc3545" if p.overridden else "#ffffff"}" stroke-width="{2 if p.overridden else 1}"/>'
-            f"<title>{escape(label)}</title></a>"
+            + (
+                # Beside the point rather than in it: a small point cannot hold two digits.
+                f'<text x="{_f(px + radius + 1.5)}" y="{_f(py + 3.5)}" {FONT} font-size="9" font-weight="bold" '
+                f'fill="#212529" class="point-number">{p.number}</text>'
+                if p.number is not None
+                else ""
+            )
+            + f"<title>{escape(label)}</title></a>"
         )
     out.extend(layers_back)
     out.extend(layers_front)
@@ -199,18 +219,26 @@ def matrix_svg(
             f'<text x="{lx + 16}" y="{ly + 4}" {FONT} font-size="11" fill="#212529">{escape(text)}</text>'
         )
     ly = y0 + ((len(legend) + 1) // 2) * 18
-    out.append(
-        f'<text x="{LEFT}" y="{ly + 4}" {FONT} font-size="11" fill="#6c757d">{escape(budget_label)}</text>'
-    )
+    for i, note in enumerate(notes):
+        out.append(
+            f'<text x="{LEFT}" y="{ly + 4 + 18 * i}" {FONT} font-size="11" fill="#6c757d" class="matrix-note">{escape(note)}</text>'
+        )
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 — every interpolated text is escaped above
 
 
 def strategy_matrix(
-    strategies, *, title: str, colour_by: str = "pillar", draggable: bool = False, links: bool = True
+    strategies,
+    *,
+    title: str,
+    colour_by: str = "pillar",
+    draggable: bool = False,
+    links: bool = True,
+    numbers: dict[int, int] | None = None,
 ) -> SafeString:
     """The matrix of these strategies (annotated with ``total_budget``), labelled in the active language.
-    One place for the page and the PDF, so both show the same picture."""
+    One place for the page and the PDF, so both show the same picture. ``numbers`` (strategy id → number)
+    labels points for a printed key, where a reader cannot hover over a point to learn what it is."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
@@ -232,6 +260,7 @@ def strategy_matrix(
             previous=(s.previous.asean_effect, s.previous.national_effect)
             if s.previous_id and s.previous
             else None,
+            number=(numbers or {}).get(s.pk),
         )
         for s in strategies
     ]
@@ -252,5 +281,10 @@ def strategy_matrix(
         budget_label=_(
             "Point size: total project budget. Arrows: movement since last year; red: advisor's override."
         ),
+        crowded_note=_(
+            "More than %(n)s strategies: the arrows are left out, a red ring marks the advisor's override. "
+            "Filter by cluster or quadrant to see the arrows."
+        )
+        % {"n": CROWD},
         draggable=draggable,
     )
