@@ -138,7 +138,11 @@ def readiness_section(data: BriefingData) -> Section | None:
     }
     if data.kind == BriefingKind.PROVINCE:
         row = rollup.rows[0]
-        context |= {"row": row, "chart": _bars_chart(row, data)}
+        context |= {
+            "row": row,
+            "chart": _bars_chart(row, data),
+            "indicators": readiness.indicator_levels(row=row, round=data.round),
+        }
         template = "briefings/pdf/readiness_province.html"
     elif data.kind == BriefingKind.CLUSTER:
         title = _("%(cluster)s, FY %(year)s") % {"cluster": data.subject.name, "year": year}

@@ -606,6 +606,67 @@ def review_queue(
     return qs.select_related("province", "province__cluster", "round").order_by("submitted_at", "pk")
 
 
+# --- a province's indicators, for its briefing -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorLevel:
+    """One indicator of a province's assessment: this round's level beside last round's approved one, and
+    how many files and links back it."""
+
+    indicator: Indicator
+    level: int | None
+    previous: int | None
+    evidence: int
+
+    @property
+    def change(self) -> int | None:
+        return None if self.level is None or self.previous is None else self.level - self.previous
+
+
+def indicator_levels(*, row: ScoreRow, round: Round) -> list[IndicatorLevel]:
+    """The round's indicators for the province of ``row``, weakest first (unanswered ones last, ties in the
+    framework's order). The levels are those of the row's figures: its approved snapshot's when they are
+    official, the answers as they stand otherwise; last round's are its approved ones (matched by indicator
+    code, which the framework keeps from round to round). Four queries at most."""
+    indicators = round_indicators(round)
+    current: dict[str, tuple[int | None, int]] = {}
+    a = row.assessment
+    if a is not None and row.official and a.approved_snapshot_id:
+        current = {
+            code: (answer.get("level"), len(answer.get("evidence") or []))
+            for code, answer in (a.approved_snapshot.answers or {}).items()
+        }
+    elif a is not None:
+        answers = (
+            Answer.objects.filter(assessment=a).select_related("indicator").annotate(files=Count("evidence"))
+        )
+        current = {answer.indicator.code: (answer.level, answer.files) for answer in answers}
+    previous: dict[str, int | None] = {}
+    if before := previous_round(round):
+        last = (
+            Assessment.objects.filter(round=before, province=row.province, approved_snapshot__isnull=False)
+            .select_related("approved_snapshot")
+            .first()
+        )
+        if last is not None:
+            previous = {
+                code: answer.get("level") for code, answer in (last.approved_snapshot.answers or {}).items()
+            }
+    levels = [
+        IndicatorLevel(
+            indicator=i,
+            level=current.get(i.code, (None, 0))[0],
+            previous=previous.get(i.code),
+            evidence=current.get(i.code, (None, 0))[1],
+        )
+        for i in indicators
+    ]
+    return sorted(
+        levels, key=lambda x: (x.level is None, x.level or 0, x.indicator.position, x.indicator.code)
+    )
+
+
 # --- the advisor's review pages -----------------------------------------------------------------
 
 
