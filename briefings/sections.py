@@ -26,7 +26,7 @@ from readiness.selectors import KEYS, Rollup, ScoreRow
 from strategies.charts import strategy_matrix
 from strategies.matrix import QUADRANTS
 from strategies.models import Strategy
-from strategies.selectors import APPROVED_STATUSES
+from strategies.selectors import APPROVED_STATUSES, quadrant_years
 
 from .choices import BriefingKind
 from .gather import BriefingData
@@ -158,6 +158,47 @@ def readiness_section(data: BriefingData) -> Section | None:
         template = "briefings/pdf/readiness_national.html"
     return Section(
         key="readiness", title=_("Readiness for the ASEAN Community"), template=template, context=context
+    )
+
+
+def trends_section(data: BriefingData) -> Section | None:
+    """Each dimension's approved score over every round up to this one — the province's own, the mean of the
+    cluster's members or of the whole country — and how the strategies spread over the quadrants year by
+    year. Absent while there is only one year to show."""
+    unit = data.subject.unit
+    history = readiness.score_history(
+        province_ids=[r.province.pk for r in data.rollup.rows], until=data.round
+    )
+    years = quadrant_years(
+        user=data.viewer,
+        until=data.round.fiscal_year,
+        province=unit if data.kind == BriefingKind.PROVINCE else None,
+        cluster=unit if data.kind == BriefingKind.CLUSTER else None,
+        include_unapproved=data.include_unapproved,
+    )
+    if sum(1 for p in history if p.counted) < 2 and len(years) < 2:
+        return None
+    title = _("%(unit)s: approved readiness, round by round") % {"unit": data.subject.name}
+    chart = charts.trend_lines(
+        [(p.fiscal_year, p.values) for p in history],
+        labels=dimension_labels(),
+        title=title,
+        overall_label=_("overall"),
+        no_data_label=_("no approved data"),
+    )
+    return Section(
+        key="trends",
+        title=_("Trends over the years"),
+        template="briefings/pdf/trends.html",
+        context={
+            "chart": printable(chart, width_mm=FULL),
+            "history": history,
+            "mean": data.kind != BriefingKind.PROVINCE,
+            "years": [(fy, counts, sum(counts.values())) for fy, counts in years],
+            "letters": list(QUADRANTS),
+            "dimensions": list(Dimension),
+            "includes_unapproved": data.include_unapproved,
+        },
     )
 
 
@@ -501,6 +542,7 @@ def decision_section(data: BriefingData) -> Section | None:
 # In document order. Add a builder here to add a section (see the module docstring).
 SECTION_BUILDERS: list[Callable[[BriefingData], Section | None]] = [
     readiness_section,
+    trends_section,
     national_map_section,
     province_profiles_section,
     cluster_position_section,
@@ -513,7 +555,7 @@ SECTION_BUILDERS: list[Callable[[BriefingData], Section | None]] = [
 
 # The key of each builder's section, so that a section not chosen costs nothing.
 BUILDER_KEYS = {
-    readiness_section: "readiness", national_map_section: "map", province_profiles_section: "provinces",
+    readiness_section: "readiness", trends_section: "trends", national_map_section: "map", province_profiles_section: "provinces",
     cluster_position_section: "cluster", strategies_section: "strategies", projects_section: "projects",
     decision_section: "decision", cluster_pages_section: "clusters", changes_appendix: "changes",
 }  # fmt: skip

@@ -89,6 +89,7 @@ def section_choices() -> list[tuple[str, str]]:
     return [
         ("summary", _("Executive summary")),
         ("readiness", _("Readiness for the ASEAN Community")),
+        ("trends", _("Trends over the years")),
         ("map", _("Map of readiness")),
         ("provinces", _("Member provinces")),
         ("cluster", _("Within the provincial cluster")),
@@ -100,7 +101,7 @@ def section_choices() -> list[tuple[str, str]]:
     ]
 
 
-SECTION_KEYS = ("summary", "readiness", "map", "provinces", "cluster", "strategies", "projects", "decision",
+SECTION_KEYS = ("summary", "readiness", "trends", "map", "provinces", "cluster", "strategies", "projects", "decision",
                 "clusters", "changes")  # fmt: skip
 
 

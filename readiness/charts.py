@@ -415,3 +415,119 @@ def cluster_spread(
         parts.append(_titled(marker, mean_text))
 
     return _svg(WIDTH, bottom + SMALL_TEXT + 9, title, parts, "; ".join(summary), kind="spread")
+
+
+# --- trends over the rounds ------------------------------------------------------------------------
+
+TREND_WIDTH, TREND_HEIGHT = 560, 300
+TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 44, 470, 28, 236
+OVERALL_COLOUR = TEXT_COLOUR
+
+
+def _trend_y(value: float) -> float:
+    return TREND_BOTTOM - max(0.0, min(100.0, float(value))) / 100 * (TREND_BOTTOM - TREND_TOP)
+
+
+def trend_lines(
+    points: list[tuple[int, dict[str, float | None]]],
+    *,
+    labels: dict[str, str],
+    title: str,
+    overall_label: str,
+    no_data_label: str,
+) -> SafeString:
+    """Each dimension's score (and the overall one, dashed) round by round: x the fiscal years in order,
+    y 0–100. A round without a value leaves a gap in its line rather than a drop to zero; the last value of
+    each line is printed at its end."""
+    years = [fy for fy, _values in points]
+    span = max(len(years) - 1, 1)
+    xs = {fy: TREND_LEFT + i / span * (TREND_RIGHT - TREND_LEFT) for i, fy in enumerate(years)}
+    if len(years) == 1:
+        xs = {years[0]: (TREND_LEFT + TREND_RIGHT) / 2}
+    body: list[str] = []
+    for tick in TICKS:
+        y = _trend_y(tick)
+        body.append(_line(TREND_LEFT, y, TREND_RIGHT, y, stroke=GRID, stroke_width=1))
+        body.append(
+            _text(TREND_LEFT - 6, y + 4, str(tick), font_size=SMALL_TEXT, fill=MUTED, text_anchor="end")
+        )
+    for fy in years:
+        body.append(
+            _text(xs[fy], TREND_BOTTOM + 16, str(fy), font_size=SMALL_TEXT, fill=MUTED, text_anchor="middle")
+        )
+    colours = {**DIMENSION_HEX, "overall": OVERALL_COLOUR}
+    ends: list[tuple[float, str, str]] = []
+    for key in (*DIMENSIONS, "overall"):
+        colour = colours[key]
+        run: list[tuple[float, float]] = []
+        runs = [run]
+        for fy, values in points:
+            value = values.get(key)
+            if value is None:
+                run = []
+                runs.append(run)
+                continue
+            run.append((xs[fy], _trend_y(value)))
+            body.append(
+                _titled(
+                    f"<circle {_attrs({'cx': xs[fy], 'cy': _trend_y(value), 'r': 3.5, 'fill': colour})}/>",
+                    f"{labels.get(key, overall_label)} {fy}: {_num(value)}",
+                )
+            )
+        for segment in runs:
+            if len(segment) > 1:
+                path = " ".join(f"{_num(x)},{_num(y)}" for x, y in segment)
+                dash = "5 3" if key == "overall" else None
+                body.append(
+                    f"<polyline {_attrs({'points': path, 'fill': 'none', 'stroke': colour, 'stroke_width': 2.5, 'stroke_dasharray': dash, 'class_': f'trend trend-{key}'})}/>"
+                )
+        last = next(
+            (values.get(key) for _fy, values in reversed(points) if values.get(key) is not None), None
+        )
+        if last is not None:
+            ends.append((_trend_y(last), _num(last), colour))
+    # The last values beside the right end, nudged apart so that close lines stay legible.
+    placed: list[float] = []
+    for y, text, colour in sorted(ends):
+        y = max([y, *[p + 13 for p in placed if abs(p - y) < 13]])
+        placed.append(y)
+        body.append(
+            _text(TREND_RIGHT + 8, y + 4, text, font_size=SMALL_TEXT, fill=colour, font_weight="bold")
+        )
+    # The key under the plot.
+    x = TREND_LEFT
+    for key in (*DIMENSIONS, "overall"):
+        y = TREND_BOTTOM + 40
+        body.append(
+            _line(
+                x,
+                y - 4,
+                x + 18,
+                y - 4,
+                stroke=colours[key],
+                stroke_width=2.5,
+                stroke_dasharray="5 3" if key == "overall" else None,
+            )
+        )
+        label = labels.get(key, overall_label)
+        body.append(_text(x + 24, y, label, font_size=SMALL_TEXT))
+        x += 24 + _text_width(label, SMALL_TEXT) + 18
+    if not ends:
+        body.append(
+            _text(
+                (TREND_LEFT + TREND_RIGHT) / 2,
+                TREND_TOP + 60,
+                no_data_label,
+                fill=MUTED,
+                text_anchor="middle",
+            )
+        )
+    desc = "; ".join(
+        f"{fy}: "
+        + ", ".join(
+            f"{labels.get(k, overall_label)} {'–' if v.get(k) is None else _num(v[k])}"
+            for k in (*DIMENSIONS, "overall")
+        )
+        for fy, v in points
+    )
+    return _svg(TREND_WIDTH, TREND_HEIGHT, title, body, desc, kind="trend")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from statistics import mean
 
 from django.contrib.auth.models import User
-from django.db.models import Count, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -604,6 +604,46 @@ def review_queue(
     elif bangkok:
         qs = qs.filter(province__cluster__isnull=True)
     return qs.select_related("province", "province__cluster", "round").order_by("submitted_at", "pk")
+
+
+# --- trends over the rounds -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One round of a trend: the mean approved score of each dimension (and overall) over the provinces
+    with approved figures that round, and how many they were."""
+
+    fiscal_year: int
+    values: dict[str, float | None]
+    counted: int
+
+
+def score_history(*, province_ids: list[int], until: Round) -> list[TrendPoint]:
+    """The approved scores of these provinces in every published round up to ``until``, oldest first: a
+    province counts in a round when it has approved figures there (the official rule of the pages). Two
+    queries, however many rounds and provinces."""
+    published = list(rounds().filter(fiscal_year__lte=until.fiscal_year).order_by("fiscal_year"))
+    means = {
+        row["round__fiscal_year"]: row
+        for row in Assessment.objects.filter(
+            round__in=published, province_id__in=province_ids, approved_snapshot__isnull=False
+        )
+        .values("round__fiscal_year")
+        .annotate(
+            counted=Count("pk"),
+            **{key: Avg(f"approved_snapshot__{key}") for key in KEYS},
+        )
+        .order_by()
+    }
+    return [
+        TrendPoint(
+            fiscal_year=r.fiscal_year,
+            values={key: means.get(r.fiscal_year, {}).get(key) for key in KEYS},
+            counted=means.get(r.fiscal_year, {}).get("counted", 0),
+        )
+        for r in published
+    ]
 
 
 # --- a province's indicators, for its briefing -----------------------------------------------------

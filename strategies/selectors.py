@@ -312,6 +312,43 @@ class BriefingStrategies:
 APPROVED_STATUSES = (StrategyStatus.ENDORSED, StrategyStatus.IN_PROGRESS, StrategyStatus.DONE)
 
 
+def _briefing_scope(
+    qs: QuerySet[Strategy], *, province: Province | None, cluster: Cluster | None, include_unapproved: bool
+) -> QuerySet[Strategy]:
+    """The subject's live strategies (a province's own, a cluster's and its members', or the nation's), the
+    approved ones only unless ``include_unapproved``."""
+    qs = qs.exclude(status=StrategyStatus.DROPPED)
+    if province is not None:
+        qs = qs.filter(province=province)
+    elif cluster is not None:
+        qs = qs.filter(Q(cluster=cluster) | Q(province__cluster=cluster))
+    if not include_unapproved:
+        qs = qs.filter(status__in=APPROVED_STATUSES)
+    return qs
+
+
+def quadrant_years(
+    *,
+    user: User,
+    until: int,
+    province: Province | None = None,
+    cluster: Cluster | None = None,
+    include_unapproved: bool = False,
+) -> list[tuple[int, dict[str, int]]]:
+    """How the subject's strategies that ``user`` may see spread over the quadrants, year by year up to
+    ``until``: (fiscal year, letter → count), oldest first. One query."""
+    qs = _briefing_scope(
+        visible_strategies(user).filter(fiscal_year__lte=until),
+        province=province,
+        cluster=cluster,
+        include_unapproved=include_unapproved,
+    )
+    years: dict[int, dict[str, int]] = {}
+    for row in with_quadrant(qs).values("fiscal_year", "shown_quadrant").annotate(n=Count("pk")).order_by():
+        years.setdefault(row["fiscal_year"], dict.fromkeys(LETTERS, 0))[row["shown_quadrant"]] += row["n"]
+    return sorted(years.items())
+
+
 def briefing_strategies(
     *,
     user: User,
@@ -323,13 +360,12 @@ def briefing_strategies(
     """A province's own strategies, a cluster's and its members', or (neither given) the whole country's —
     those ``user`` may see, as on the strategy pages; ``hidden`` counts the others. Without
     ``include_unapproved`` only endorsed, in-progress and finished strategies count."""
-    qs = Strategy.objects.filter(fiscal_year=fiscal_year).exclude(status=StrategyStatus.DROPPED)
-    if province is not None:
-        qs = qs.filter(province=province)
-    elif cluster is not None:
-        qs = qs.filter(Q(cluster=cluster) | Q(province__cluster=cluster))
-    if not include_unapproved:
-        qs = qs.filter(status__in=APPROVED_STATUSES)
+    qs = _briefing_scope(
+        Strategy.objects.filter(fiscal_year=fiscal_year),
+        province=province,
+        cluster=cluster,
+        include_unapproved=include_unapproved,
+    )
     visible = qs.filter(pk__in=visible_strategies(user).values("pk"))
     strategies = list(
         visible.select_related("province", "cluster", "previous", "override_by")

@@ -70,7 +70,8 @@ def test_it_numbers_pages_and_lists_the_sections_in_the_contents(cluster_filled,
 def test_it_draws_the_pages_charts_with_their_words_set_as_html_text(cluster_filled, advisor):
     """WeasyPrint mangles Thai in SVG <text> (Kozea/WeasyPrint#2249): the words go over the SVG as HTML."""
     html = document_html(document(spec(include_unapproved=True), viewer=advisor))
-    assert html.count('class="readiness-chart"') == 1 + 4  # the cluster spread + one bar chart per province
+    # The cluster spread, one bar chart per province, and the trend over the two rounds.
+    assert html.count('class="readiness-chart"') == 1 + 4 + 1
     assert "<text" not in html
     assert 'class="chart-text' in html and "พื้นที่" in html
 
@@ -101,7 +102,12 @@ def test_it_shows_what_changed_since_the_last_approved_version(filler, round_257
 
 def test_it_leaves_out_sections_without_data(cluster_filled, advisor):
     keys = [s.key for s in document(spec(), viewer=advisor).sections]
-    assert keys == ["summary", "readiness", "provinces"]  # nothing changed since approval: no appendix
+    assert keys == [
+        "summary",
+        "readiness",
+        "trends",
+        "provinces",
+    ]  # nothing changed since approval: no appendix
     bangkok = document(BriefingSpec("province", "TH-10", 2570), viewer=advisor)
     # Bangkok has no cluster to compare with
     assert [s.key for s in bangkok.sections] == ["summary", "readiness"]
