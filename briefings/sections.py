@@ -18,12 +18,15 @@ from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from provinces.models import Cluster
+from provinces.thai import thai_sorted
 from readiness import charts
 from readiness import selectors as readiness
 from readiness.choices import AssessmentStatus, Dimension
 from readiness.models import Answer, Evidence
 from readiness.selectors import KEYS, Rollup, ScoreRow
 from strategies.charts import strategy_matrix
+from strategies.choices import ReviewKind
 from strategies.matrix import QUADRANTS
 from strategies.models import Strategy
 from strategies.selectors import APPROVED_STATUSES, quadrant_years
@@ -425,6 +428,47 @@ def quadrant_key(by_quadrant: list[tuple[str, list[Strategy]]], *, top: int | No
     return key
 
 
+@dataclass
+class ClusterQuadrants:
+    """One line of the national briefing's quadrants by cluster: how many strategies, and what budget, in
+    each quadrant (letter → (count, budget))."""
+
+    name: str
+    cells: dict[str, tuple[int, Decimal]]
+    count: int
+    budget: Decimal
+
+
+def quadrants_by_cluster(strategies: list[Strategy]) -> list[ClusterQuadrants]:
+    """The strategies counted by owner cluster (a province's by its cluster; Bangkok's apart) and quadrant:
+    a view of 400 strategies that stays legible. Clusters in Thai order, Bangkok last. One query."""
+    clusters = {c.pk: c for c in Cluster.objects.all()}
+    cells: dict[int | None, dict[str, list]] = {}
+    for strategy in strategies:
+        owner = strategy.cluster_id or strategy.province.cluster_id
+        cell = cells.setdefault(owner, {letter: [0, Decimal(0)] for letter in QUADRANTS})[strategy.quadrant]
+        cell[0] += 1
+        cell[1] += strategy.total_budget
+
+    def line(name: str, counts: dict[str, list]) -> ClusterQuadrants:
+        return ClusterQuadrants(
+            name=name,
+            cells={letter: (n, budget) for letter, (n, budget) in counts.items()},
+            count=sum(n for n, _b in counts.values()),
+            budget=sum((b for _n, b in counts.values()), Decimal(0)),
+        )
+
+    named = thai_sorted(
+        (line(clusters[pk].name, counts) for pk, counts in cells.items() if pk is not None),
+        key=lambda r: r.name,
+    )
+    return named + ([line(_("Bangkok (no cluster)"), cells[None])] if None in cells else [])
+
+
+def _routine(review) -> bool:
+    return review.kind == ReviewKind.ENDORSED and not (review.text or "").strip()
+
+
 def strategies_section(data: BriefingData) -> Section | None:
     """The ก ข ค ง matrix (the page's SVG) with numbered points, the key to those numbers by quadrant, and the
     advisor's decisions."""
@@ -458,8 +502,13 @@ def strategies_section(data: BriefingData) -> Section | None:
             "by_quadrant": by_quadrant,
             "key": key,
             "top_only": data.kind == BriefingKind.NATIONAL,
+            "by_cluster": quadrants_by_cluster(found.strategies)
+            if data.kind == BriefingKind.NATIONAL
+            else [],
             "top": TOP_PER_QUADRANT,
-            "decisions": found.decisions,
+            # A routine endorsement (no comment) is counted, not printed: at scale they are hundreds.
+            "decisions": [d for d in found.decisions if not _routine(d)],
+            "routine": sum(1 for d in found.decisions if _routine(d)),
             "overrides": overrides,
             "quadrants": QUADRANTS,
             "includes_unapproved": data.include_unapproved,

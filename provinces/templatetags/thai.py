@@ -1,6 +1,7 @@
 """Template filters for Thai dates, fiscal years and money. Loaded as builtins in every template."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
@@ -55,6 +56,15 @@ def fiscal_year(value: dt.date | dt.datetime | None) -> str:
 @register.filter
 def baht(value) -> str:
     return thai.format_baht(value, _language())
+
+
+@register.filter
+def baht_millions(value) -> str:
+    """An amount in millions of baht with one decimal ("1,234.5"), for tables too narrow for whole amounts
+    (the table says the unit)."""
+    if value is None:
+        return ""
+    return f"{Decimal(value) / 1_000_000:,.1f}"
 
 
 @register.filter

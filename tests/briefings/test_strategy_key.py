@@ -73,3 +73,36 @@ def test_a_cluster_briefing_numbers_every_strategy_in_the_key_and_on_the_matrix(
     assert sorted(map(int, NUMBER.findall(str(context["matrix"])))) == numbered
     html = document_html(doc)
     assert "ลำดับ" in html and "และอีก" not in html
+
+
+def test_routine_endorsements_are_counted_and_the_rest_of_the_decisions_listed(many, advisor):
+    from strategies.models import StrategyReview
+
+    for s in many[:5]:
+        StrategyReview.objects.create(strategy=s, kind="endorsed", text="", author=advisor)
+    StrategyReview.objects.create(strategy=many[5], kind="endorsed", text="ขอให้เร่งดำเนินการ", author=advisor)
+    StrategyReview.objects.create(strategy=many[6], kind="returned", text="ปรับงบประมาณ", author=advisor)
+    context = _section(
+        document(BriefingSpec("national", "TH", 2570, "en"), viewer=advisor), "strategies"
+    ).context
+    assert context["routine"] == 5
+    assert sorted(d.text for d in context["decisions"]) == ["ขอให้เร่งดำเนินการ", "ปรับงบประมาณ"]
+    html = document_html(document(BriefingSpec("national", "TH", 2570, "th"), viewer=advisor))
+    assert "ยุทธศาสตร์ที่เห็นชอบโดยไม่มีความเห็น 5 รายการ" in html
+
+
+def test_the_national_briefing_counts_each_clusters_strategies_by_quadrant(many, advisor):
+    from provinces.models import Province
+
+    context = _section(
+        document(BriefingSpec("national", "TH", 2570, "en"), viewer=advisor), "strategies"
+    ).context
+    rows = context["by_cluster"]
+    # Every strategy once, under its province's cluster (Bangkok's apart, last).
+    assert sum(r.count for r in rows) == len(many) == 16
+    assert sum(r.cells["ก"][0] for r in rows) == 14 and sum(r.cells["ง"][0] for r in rows) == 2
+    assert sum((r.budget for r in rows), Decimal(0)) == Decimal(105_000_000 + 1_000_000)
+    assert Province.objects.get(pk=many[0].province_id).code == "TH-10"  # Bangkok owns the first
+    assert rows[-1].name == "Bangkok (no cluster)" and rows[-1].count == 1
+    html = document_html(document(BriefingSpec("national", "TH", 2570, "en"), viewer=advisor))
+    assert "Quadrants by provincial cluster" in html
