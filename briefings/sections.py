@@ -10,6 +10,7 @@ Every chart is drawn here, once per document, and the templates only place it.
 """
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -465,8 +466,29 @@ def quadrants_by_cluster(strategies: list[Strategy]) -> list[ClusterQuadrants]:
     return named + ([line(_("Bangkok (no cluster)"), cells[None])] if None in cells else [])
 
 
-def _routine(review) -> bool:
-    return review.kind == ReviewKind.ENDORSED and not (review.text or "").strip()
+# An endorsement whose comment this many others share is a routine one: counted with its comment, not listed.
+SAME_COMMENT = 3
+
+
+def _decisions_summarised(decisions: list) -> dict:
+    """The advisors' decisions as the briefing prints them. Routine endorsements — without a comment, or with
+    a comment shared by SAME_COMMENT or more — are counted (at scale they are hundreds of identical rows);
+    every other decision is listed."""
+    endorsements = [d for d in decisions if d.kind == ReviewKind.ENDORSED]
+    comments = Counter(" ".join((d.text or "").split()) for d in endorsements)
+    routine = {text for text, n in comments.items() if not text or n >= SAME_COMMENT}
+    listed = [
+        d
+        for d in decisions
+        if d.kind != ReviewKind.ENDORSED or " ".join((d.text or "").split()) not in routine
+    ]
+    return {
+        "decisions": listed,
+        "routine": comments.get("", 0),
+        "routine_comments": sorted(
+            ((text, n) for text, n in comments.items() if text and text in routine), key=lambda tn: -tn[1]
+        ),
+    }
 
 
 def strategies_section(data: BriefingData) -> Section | None:
@@ -506,9 +528,7 @@ def strategies_section(data: BriefingData) -> Section | None:
             if data.kind == BriefingKind.NATIONAL
             else [],
             "top": TOP_PER_QUADRANT,
-            # A routine endorsement (no comment) is counted, not printed: at scale they are hundreds.
-            "decisions": [d for d in found.decisions if not _routine(d)],
-            "routine": sum(1 for d in found.decisions if _routine(d)),
+            **_decisions_summarised(found.decisions),
             "overrides": overrides,
             "quadrants": QUADRANTS,
             "includes_unapproved": data.include_unapproved,

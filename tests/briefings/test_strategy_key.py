@@ -82,13 +82,18 @@ def test_routine_endorsements_are_counted_and_the_rest_of_the_decisions_listed(m
         StrategyReview.objects.create(strategy=s, kind="endorsed", text="", author=advisor)
     StrategyReview.objects.create(strategy=many[5], kind="endorsed", text="ขอให้เร่งดำเนินการ", author=advisor)
     StrategyReview.objects.create(strategy=many[6], kind="returned", text="ปรับงบประมาณ", author=advisor)
+    # The same comment on three endorsements (spacing aside) is routine too; a returned one never is.
+    for s, text in zip(many[7:10], ["ผ่านเกณฑ์", " ผ่านเกณฑ์ ", "ผ่านเกณฑ์"], strict=True):
+        StrategyReview.objects.create(strategy=s, kind="endorsed", text=text, author=advisor)
     context = _section(
         document(BriefingSpec("national", "TH", 2570, "en"), viewer=advisor), "strategies"
     ).context
     assert context["routine"] == 5
+    assert context["routine_comments"] == [("ผ่านเกณฑ์", 3)]
     assert sorted(d.text for d in context["decisions"]) == ["ขอให้เร่งดำเนินการ", "ปรับงบประมาณ"]
     html = document_html(document(BriefingSpec("national", "TH", 2570, "th"), viewer=advisor))
     assert "ยุทธศาสตร์ที่เห็นชอบโดยไม่มีความเห็น 5 รายการ" in html
+    assert "ยุทธศาสตร์ที่เห็นชอบด้วยความเห็นเดียวกัน “ผ่านเกณฑ์” 3 รายการ" in html
 
 
 def test_the_national_briefing_counts_each_clusters_strategies_by_quadrant(many, advisor):
