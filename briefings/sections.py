@@ -474,14 +474,13 @@ def _decisions_summarised(decisions: list) -> dict:
     """The advisors' decisions as the briefing prints them. Routine endorsements — without a comment, or with
     a comment shared by SAME_COMMENT or more — are counted (at scale they are hundreds of identical rows);
     every other decision is listed."""
-    endorsements = [d for d in decisions if d.kind == ReviewKind.ENDORSED]
-    comments = Counter(" ".join((d.text or "").split()) for d in endorsements)
+
+    def comment(d) -> str:
+        return " ".join((d.text or "").split())
+
+    comments = Counter(comment(d) for d in decisions if d.kind == ReviewKind.ENDORSED)
     routine = {text for text, n in comments.items() if not text or n >= SAME_COMMENT}
-    listed = [
-        d
-        for d in decisions
-        if d.kind != ReviewKind.ENDORSED or " ".join((d.text or "").split()) not in routine
-    ]
+    listed = [d for d in decisions if d.kind != ReviewKind.ENDORSED or comment(d) not in routine]
     return {
         "decisions": listed,
         "routine": comments.get("", 0),

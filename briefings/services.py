@@ -93,12 +93,11 @@ def briefing_request(
     job that is still waiting or running is reused (created False) rather than rendered twice. The render is
     queued when the transaction commits. ``sections`` chooses what to print (SECTION_KEYS; empty: everything),
     ``meeting`` fills the cover; both are part of what makes two requests identical."""
-    target, fiscal_year, kind = subject, round.fiscal_year, subject.kind
     if language not in BriefingLanguage.values:
         raise BriefingError(_("A briefing is written in Thai or English."))
     if file_format not in BriefingFormat.values:
         raise BriefingError(_("A briefing is a PDF or a Word document."))
-    if include_unapproved and not access.may_include_unapproved(by, target):
+    if include_unapproved and not access.may_include_unapproved(by, subject):
         raise BriefingError(_("You may not include figures that are not yet approved for this subject."))
     try:
         chosen = parse_sections(sections)
@@ -110,15 +109,17 @@ def briefing_request(
     meeting = meeting or Meeting()
     if meeting.classification and meeting.classification not in Classification.values:
         raise BriefingError(_("Choose a classification from the list."))
-    spec = BriefingSpec(kind, target.code, fiscal_year, language, include_unapproved, chosen, meeting)
+    spec = BriefingSpec(
+        subject.kind, subject.code, round.fiscal_year, language, include_unapproved, chosen, meeting
+    )
     identity = {
-        "kind": kind,
-        "subject": target.code,
-        "fiscal_year": fiscal_year,
+        "kind": subject.kind,
+        "subject": subject.code,
+        "fiscal_year": round.fiscal_year,
         "language": language,
         "format": file_format,
         "includes_unapproved": include_unapproved,
-        "audience": access.audience_of(by, target),
+        "audience": access.audience_of(by, subject),
         "options_key": spec.options_key,
     }
     options = {

@@ -249,3 +249,18 @@ def test_it_never_shows_a_stale_figure_after_a_write(national, cast, client_for,
     assert "ลำปาง" in _page(advisor, "/strategies/matrix/?fy=2570")
     Province.objects.filter(code="TH-52").update(name_th="ลำปางนครเซรามิก")
     assert "ลำปางนครเซรามิก" in _page(client_for(cast["admin"]), "/strategies/matrix/?fy=2570")
+
+
+def test_a_cached_matrix_is_never_shared_with_a_planner_who_may_not_see_it(
+    national, cast, client_for, make_strategy
+):
+    """Chiang Mai's planner opens the cluster matrix first (cached for what they see); Lampang's planner,
+    same cluster and URL, neither sees Chiang Mai's strategy in the picture nor in the table's export."""
+    url = "/strategies/matrix/clusters/N-UP1/?fy=2570"
+    lampang_own = make_strategy("TH-52", cast["planner_lampang"], title_th="เซรามิกลำปาง")
+    assert "พัฒนาแรงงานข้ามชาติ" in _page(client_for(cast["planner"]), url)
+    lampang = client_for(cast["planner_lampang"])
+    page = _page(lampang, url)
+    assert "พัฒนาแรงงานข้ามชาติ" not in page and lampang_own.title_th in page
+    export = lampang.get(url + "&export=csv").content.decode("utf-8-sig")
+    assert lampang_own.title_th in export and "พัฒนาแรงงานข้ามชาติ" not in export
