@@ -16,8 +16,10 @@ the result only when that key is new. Cached results are viewer-independent; cal
 after. The cache timeout only frees memory: correctness never depends on it.
 """
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -120,9 +122,32 @@ def versions(names: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> tuple[int, 
     return tuple(found.get(name, 0) for name in wanted)
 
 
+@functools.cache
+def code_version() -> str:
+    """A fingerprint of the code and translations that cached results are drawn with: a new release (or an
+    edited chart in development) must not be served an SVG or a summary the old code computed, even before
+    anything bumps the data. Read once per process."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for folder in sorted(root.iterdir()):
+        if (
+            not folder.is_dir()
+            or folder.name.startswith(".")
+            or folder.name in ("node_modules", "var", "tests")
+        ):
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".html", ".po"):
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cache_key(name: str, stamp: tuple[int, ...], parts: Sequence[Any]) -> str:
     # The language too: cached results carry localised names and labels.
-    digest = hashlib.sha256(repr((stamp, get_language(), tuple(parts))).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr((code_version(), stamp, get_language(), tuple(parts))).encode()).hexdigest()[
+        :32
+    ]
     return f"dv:{name}:{digest}"
 
 

@@ -264,3 +264,10 @@ def test_a_cached_matrix_is_never_shared_with_a_planner_who_may_not_see_it(
     assert "พัฒนาแรงงานข้ามชาติ" not in page and lampang_own.title_th in page
     export = lampang.get(url + "&export=csv").content.decode("utf-8-sig")
     assert lampang_own.title_th in export and "พัฒนาแรงงานข้ามชาติ" not in export
+
+
+def test_it_keys_cached_results_by_the_code_too(reference, monkeypatch):
+    """A new release draws its charts anew even before any write: the key carries the code's fingerprint."""
+    before = dataversion.cache_key("x", (1,), ())
+    monkeypatch.setattr(dataversion, "code_version", lambda: "another-release")
+    assert dataversion.cache_key("x", (1,), ()) != before
