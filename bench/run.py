@@ -237,6 +237,7 @@ def load(
 ROLES = ("planner", "secretariat", "advisor")
 BENCH_CLUSTER = "N-UP1"  # the generated secretariat's cluster, Chiang Mai's
 RATIO_PAGES = {
+    "province page",  # a planner's home, the province's dashboard
     "national dashboard",
     "cluster dashboard",
     "cluster matrix",
@@ -246,8 +247,33 @@ RATIO_PAGES = {
 }
 
 
-def pages(fy: int) -> list[tuple[str, str]]:
-    """(name, URL) of the main pages, for the generated cast: Chiang Mai (TH-50) in cluster N-UP1."""
+# The similar-plans hint of the strategy form, as it is asked while a planner types (the form POSTs the same
+# fields; GET is the same view): a draft on one of the generated subjects, so it has neighbours to score.
+HINT_DRAFT = {
+    "owner": "TH-50",
+    "title_th": "ส่งเสริมการท่องเที่ยวเชิงวัฒนธรรมและผลิตภัณฑ์ชุมชนเชียงใหม่",
+    "summary_th": "พัฒนาเส้นทางท่องเที่ยวเชิงวัฒนธรรม ร่วมกับภาคเอกชนและองค์กรปกครองส่วนท้องถิ่น "
+    "เชื่อมโยงกับประเทศเพื่อนบ้านในอาเซียน",
+}
+# Pages with a p95 target of their own (ms), at national scale and at scale 10: the hint encodes the draft
+# (one sentence-encoder call) on every request.
+PAGE_P95_TARGETS_MS = {"similar plans hint": 300}
+
+
+def bench_strategy(fy: int) -> int:
+    """The strategy whose page is measured: Chiang Mai's first of the year (else the year's first), looked up
+    because generated ids change from one generation to the next."""
+    from strategies.models import Strategy
+
+    year = Strategy.objects.filter(fiscal_year=fy).order_by("pk")
+    chosen = year.filter(province__code="TH-50").first() or year.first()
+    return chosen.pk if chosen else 1
+
+
+def pages(fy: int, strategy: int = 1) -> list[tuple[str, str]]:
+    """(name, URL) of the main pages, for the generated cast: Chiang Mai (TH-50) in cluster N-UP1;
+    ``strategy`` is the id of the strategy page to measure (bench_strategy)."""
+    hint = "&".join(f"{k}={quote(v)}" for k, v in {**HINT_DRAFT, "fiscal_year": str(fy)}.items())
     return [
         ("province page", "/provinces/TH-50/"),
         ("assessment entry", f"/readiness/provinces/TH-50/{fy}/"),
@@ -258,6 +284,9 @@ def pages(fy: int) -> list[tuple[str, str]]:
         ("decision support (cluster tab)", f"/strategies/decision/clusters/N-UP1/?fy={fy}"),
         ("decision support (national)", f"/strategies/decision/?fy={fy}"),
         ("strategy list", "/strategies/"),
+        # The strategy page (the advisor's view adds other clusters' practice) and the form's hint.
+        ("strategy page", f"/strategies/{strategy}/"),
+        ("similar plans hint", f"/strategies/similar/?{hint}"),
         ("strategy list (Thai title order)", "/strategies/?sort=title"),
         ("assessment review queue", "/readiness/review/"),
         ("strategy review queue", "/strategies/review/"),
@@ -447,7 +476,9 @@ def run_scale(scale: int, args, env: dict) -> dict:
     cache.clear()
     fy = current_round().fiscal_year
     users = {role: User.objects.get(username=BENCH_USERS[role]) for role in ROLES}
-    urls = [(n, u) for n, u in pages(fy) if not args.only or any(o in n for o in args.only)]
+    urls = [
+        (n, u) for n, u in pages(fy, bench_strategy(fy)) if not args.only or any(o in n for o in args.only)
+    ]
     base = f"http://127.0.0.1:{args.port}"
     gunicorn = [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
                 "--workers", "2"]  # fmt: skip
@@ -541,7 +572,12 @@ def targets(national: dict | None, scale10: dict | None) -> list[tuple[str, bool
     out = []
     if national:
         for p in national["pages"]:
-            out.append((f"p95 ≤ {P95_TARGET_MS} ms: {p['name']} ({p['role']})", p["p95_ms"] <= P95_TARGET_MS,
+            limit = PAGE_P95_TARGETS_MS.get(p["name"], P95_TARGET_MS)
+            out.append((f"p95 ≤ {limit} ms: {p['name']} ({p['role']})", p["p95_ms"] <= limit,
+                        f"{p['p95_ms']:.0f} ms"))  # fmt: skip
+    for p in (scale10 or {}).get("pages", []):
+        if (limit := PAGE_P95_TARGETS_MS.get(p["name"])) is not None:
+            out.append((f"p95 ≤ {limit} ms at scale 10: {p['name']} ({p['role']})", p["p95_ms"] <= limit,
                         f"{p['p95_ms']:.0f} ms"))  # fmt: skip
     for result in filter(None, (national, scale10)):
         for p in result["pages"]:

@@ -54,6 +54,16 @@ class Subject:
             return self.unit.name
         return gettext("Thailand (whole country)")
 
+    @property
+    def province(self) -> Province | None:
+        """The province of a province briefing; None for a cluster or the nation."""
+        return self.unit if isinstance(self.unit, Province) else None
+
+    @property
+    def cluster(self) -> Cluster | None:
+        """The cluster of a cluster briefing; None for a province or the nation."""
+        return self.unit if isinstance(self.unit, Cluster) else None
+
 
 def _resolve(
     kind: str, code: str, provinces: QuerySet[Province], clusters: QuerySet[Cluster]
@@ -62,11 +72,11 @@ def _resolve(
     if not is_searchable(code) or not is_searchable(kind or ""):
         return None
     if kind == BriefingKind.PROVINCE:
-        unit = provinces.select_related("cluster").filter(code=code).first()
-        return Subject(kind, code, unit) if unit else None
+        province = provinces.select_related("cluster").filter(code=code).first()
+        return Subject(kind, code, province) if province else None
     if kind == BriefingKind.CLUSTER:
-        unit = clusters.select_related("lead_province").filter(code=code).first()
-        return Subject(kind, code, unit) if unit else None
+        cluster = clusters.select_related("lead_province").filter(code=code).first()
+        return Subject(kind, code, cluster) if cluster else None
     if kind == BriefingKind.NATIONAL and code == NATIONAL_SUBJECT:
         return Subject(kind, code, None)
     return None
@@ -84,10 +94,19 @@ def may_include_unapproved(user: User | AnonymousUser, subject: Subject) -> bool
     return readiness_access.may_include_unapproved(user, subject.unit)
 
 
+def _planner_province(user: User | AnonymousUser) -> Province | None:
+    """A planner's province; None for other roles, and for a planner no administrator has placed in one
+    (who sees no province and no cluster at all)."""
+    if role_of(user) != Role.PLANNER:
+        return None
+    scope = scope_of(user)
+    return scope.province if scope is not None else None
+
+
 def audience_of(user: User | AnonymousUser, subject: Subject) -> str:
     """Whose view of the subject a briefing for this user prints (see the module docstring)."""
-    if subject.kind == BriefingKind.CLUSTER and role_of(user) == Role.PLANNER:
-        return scope_of(user).province.code
+    if subject.kind == BriefingKind.CLUSTER and (province := _planner_province(user)) is not None:
+        return province.code
     return ""
 
 
@@ -99,8 +118,8 @@ def visible_briefings(user: User | AnonymousUser) -> QuerySet[Briefing]:
         return Briefing.objects.all()
     provinces = visible_provinces(user).values("code")
     clusters = Q(kind=BriefingKind.CLUSTER, subject__in=visible_clusters(user).values("code"))
-    if role_of(user) == Role.PLANNER:
-        clusters &= Q(includes_unapproved=False, audience=scope_of(user).province.code)
+    if (province := _planner_province(user)) is not None:
+        clusters &= Q(includes_unapproved=False, audience=province.code)
     elif role_of(user) == Role.SECRETARIAT:
         clusters &= Q(audience="")
     else:

@@ -7,7 +7,7 @@ executive summary (summary.py) first; the PDF (rendering.py) and the DOCX (docx.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
 from readiness.models import Round
@@ -15,7 +15,7 @@ from readiness.models import Round
 from .access import Subject
 from .choices import BriefingKind
 from .gather import BriefingData, gather
-from .sections import BUILDER_KEYS, SECTION_BUILDERS, Section
+from .sections import BUILDER_KEYS, SECTION_BUILDERS, Builder, Section
 from .spec import BriefingSpec
 from .summary import summary_section
 
@@ -37,7 +37,7 @@ class Document:
 APPENDIX_LETTERS = {"th": "กขคงจฉชซฌญ", "en": "ABCDEFGHIJ"}
 
 
-def build(data: BriefingData, builders=None) -> Document:
+def build(data: BriefingData, builders: list[Builder] | None = None) -> Document:
     """Run the section builders over the data; number the sections that have something to show. The
     executive summary goes first and reads what the other sections show (summary.py)."""
     chosen = [b for b in (builders or SECTION_BUILDERS) if data.spec.wants(BUILDER_KEYS.get(b) or "")]
@@ -67,7 +67,7 @@ def build(data: BriefingData, builders=None) -> Document:
     )
 
 
-def document(spec: BriefingSpec, *, viewer: User | AnonymousUser) -> Document:
+def document(spec: BriefingSpec, *, viewer: User) -> Document:
     """Gather and build for ``viewer``, in the briefing's language (names, labels and chart text follow it)."""
     with translation.override(spec.language):
         return build(gather(spec, viewer=viewer))

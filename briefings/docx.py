@@ -371,9 +371,12 @@ class _Writer:
             level = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}[tag]
             heading = self.doc.add_heading(level=level)
             self._inline(heading, el)
-            if tag == "h2" and self._started:
-                heading.paragraph_format.page_break_before = True  # each section on a new page, as printed
-            self._started = True
+            if tag == "h2" and self._new_page:
+                # As printed: chapters follow one another, but the first and the one after the executive
+                # summary begin a page.
+                heading.paragraph_format.page_break_before = True
+            if tag == "h2":
+                self._new_page = "section-summary" in _classes(el.getparent())
             return
         if tag == "p":
             self._paragraph(el, "Caption" if "caption" in classes else None)
@@ -390,6 +393,8 @@ class _Writer:
         if tag == "figcaption":
             self._paragraph(el, "Caption")
             return
+        if "profile" in classes or "keep-together" in classes:
+            return self.kept_together(el)
         # A container: its blocks in order; loose inline text becomes a paragraph of its own.
         if (el.text or "").strip() and not any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in el):
             self._paragraph(el)
@@ -397,7 +402,16 @@ class _Writer:
         for child in el:
             self.block(child)
 
-    _started = False
+    _new_page = True  # the first chapter, after the contents
+
+    def kept_together(self, el) -> None:
+        """A block that prints unbroken (a province's profile): its paragraphs kept with the next, so Word
+        moves it to the next page whole rather than leaving its heading behind."""
+        first = len(self.doc.paragraphs)
+        for child in el:
+            self.block(child)
+        for paragraph in self.doc.paragraphs[first:-1]:
+            paragraph.paragraph_format.keep_with_next = True
 
     logo: bytes | None = None
 

@@ -49,9 +49,9 @@ def subject_value(kind: str, code: str) -> str:
 def own_unit(user: User) -> str:
     """The form's default subject: the user's province, cluster, or the whole country."""
     role, scope = role_of(user), scope_of(user)
-    if role == Role.PLANNER:
+    if role == Role.PLANNER and scope and scope.province:
         return subject_value(BriefingKind.PROVINCE, scope.province.code)
-    if role == Role.SECRETARIAT:
+    if role == Role.SECRETARIAT and scope and scope.cluster:
         return subject_value(BriefingKind.CLUSTER, scope.cluster.code)
     if role in (Role.ADVISOR, Role.ADMIN):
         return subject_value(BriefingKind.NATIONAL, NATIONAL_SUBJECT)
@@ -98,18 +98,20 @@ class BriefingRequestForm(forms.Form):
     def __init__(self, *args, user: User, prefill: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        subject_field, year_field = self.fields["subject"], self.fields["fiscal_year"]
+        assert isinstance(subject_field, forms.ChoiceField) and isinstance(year_field, forms.ChoiceField)
         groups = access.subject_options(user)
         self.subjects = {subject_value(s.kind, s.code): s for _label, subjects in groups for s in subjects}
-        self.fields["subject"].choices = [
+        subject_field.choices = [
             (label, [(subject_value(s.kind, s.code), s.name) for s in subjects]) for label, subjects in groups
         ]
         rounds = list(readiness.rounds())
         self.rounds = {r.fiscal_year: r for r in rounds}
-        self.fields["fiscal_year"].choices = [(r.fiscal_year, str(r.fiscal_year)) for r in rounds]
+        year_field.choices = [(r.fiscal_year, str(r.fiscal_year)) for r in rounds]
         if not self.is_bound:
             prefill = prefill or {}
             wanted = subject_value(str(prefill.get("kind", "")), str(prefill.get("subject", "")).upper())
-            allowed = {value for _label, items in self.fields["subject"].choices for value, _name in items}
+            allowed = {value for _label, items in subject_field.choices for value, _name in items}
             self.initial["subject"] = wanted if wanted in allowed else own_unit(user)
             current = readiness.current_round()
             fy = parse_fiscal_year(prefill.get("fy"))

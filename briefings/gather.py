@@ -11,7 +11,7 @@ left out, the document saying how many.
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from readiness import selectors as readiness
@@ -20,7 +20,6 @@ from readiness.selectors import KEYS, NationalRow, Rollup, ScoreRow, spread
 from strategies.selectors import BriefingStrategies, briefing_strategies
 
 from .access import Subject, may_include_unapproved, subject_for_user
-from .choices import BriefingKind
 from .spec import BriefingSpec
 
 
@@ -68,7 +67,7 @@ def _rollup_of(rows: list[ScoreRow]) -> Rollup:
     )
 
 
-def gather(spec: BriefingSpec, *, viewer: User | AnonymousUser) -> BriefingData:
+def gather(spec: BriefingSpec, *, viewer: User) -> BriefingData:
     """Load the data of a briefing as ``viewer`` may see it: subject, round, scores, strategies. A fixed
     number of queries for any subject. A subject the viewer may not see is no subject at all (as its page
     would be a 404), and unapproved figures need the same right as when requesting them."""
@@ -84,14 +83,15 @@ def gather(spec: BriefingSpec, *, viewer: User | AnonymousUser) -> BriefingData:
         )
     include = spec.include_unapproved
     national: list[NationalRow] = []
-    # The snapshots' answers too: the changes appendix compares them with the answers now.
-    if spec.kind == BriefingKind.PROVINCE:
+    # The snapshots' answers too: the changes appendix compares them with the answers now. The subject's
+    # unit is a province, a cluster or (the nation) none, as its kind says (access.py).
+    if (province := subject.province) is not None:
         rollup = _rollup_of(
-            readiness.score_rows([subject.unit], round, include_unapproved=include, snapshot_answers=True)
+            readiness.score_rows([province], round, include_unapproved=include, snapshot_answers=True)
         )
-    elif spec.kind == BriefingKind.CLUSTER:
+    elif (cluster := subject.cluster) is not None:
         rollup = readiness.cluster_rollup(
-            cluster=subject.unit, round=round, include_unapproved=include, snapshot_answers=True
+            cluster=cluster, round=round, include_unapproved=include, snapshot_answers=True
         )
     else:
         national, rollup = readiness.national_rollup(
@@ -108,8 +108,8 @@ def gather(spec: BriefingSpec, *, viewer: User | AnonymousUser) -> BriefingData:
         strategies=briefing_strategies(
             user=viewer,
             fiscal_year=spec.fiscal_year,
-            province=subject.unit if spec.kind == BriefingKind.PROVINCE else None,
-            cluster=subject.unit if spec.kind == BriefingKind.CLUSTER else None,
+            province=subject.province,
+            cluster=subject.cluster,
             include_unapproved=include,
         ),
     )

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -76,7 +77,7 @@ class SafeURLFetcher(URLFetcher):
         self.served: list[str] = []
         self.refused: list[str] = []
 
-    def _refuse(self, url: str, why: str):
+    def _refuse(self, url: str, why: str) -> NoReturn:
         self.refused.append(url)
         logger.warning("Briefing refused to fetch %.200s (%s)", url, why)
         raise RefusedURL(f"not served: {url[:200]} ({why})")

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
@@ -25,7 +26,7 @@ from readiness import charts
 from readiness import selectors as readiness
 from readiness.choices import AssessmentStatus, Dimension
 from readiness.models import Answer, Evidence
-from readiness.selectors import KEYS, Rollup, ScoreRow
+from readiness.selectors import KEYS, Rollup, ScoreRow, Spread
 from strategies.charts import strategy_matrix
 from strategies.choices import ReviewKind
 from strategies.matrix import QUADRANTS
@@ -75,6 +76,8 @@ def _no_data_label(data: BriefingData) -> str:
 FULL, WIDE = 160, 145
 # The bars chart is compact (its viewBox about a phone's width): printed 80 mm wide, its text is about 9 pt.
 BARS = 80
+# Province profiles sit two to a row (a cluster's four provinces on one page, none alone on a page).
+PROFILE_BARS = 74
 
 
 def _spread_chart(rows: list[ScoreRow], title: str, no_data_label: str, width_mm: float = FULL) -> SafeString:
@@ -107,7 +110,7 @@ class KeyFigure:
 
     key: str
     label: str
-    spread: object  # readiness.selectors.Spread
+    spread: Spread
     previous_mean: float | None
     change: float | None
 
@@ -169,15 +172,14 @@ def trends_section(data: BriefingData) -> Section | None:
     """Each dimension's approved score over every round up to this one — the province's own, the mean of the
     cluster's members or of the whole country — and how the strategies spread over the quadrants year by
     year. Absent while there is only one year to show."""
-    unit = data.subject.unit
     history = readiness.score_history(
         province_ids=[r.province.pk for r in data.rollup.rows], until=data.round
     )
     years = quadrant_years(
         user=data.viewer,
         until=data.round.fiscal_year,
-        province=unit if data.kind == BriefingKind.PROVINCE else None,
-        cluster=unit if data.kind == BriefingKind.CLUSTER else None,
+        province=data.subject.province,
+        cluster=data.subject.cluster,
         include_unapproved=data.include_unapproved,
     )
     if sum(1 for p in history if p.counted) < 2 and len(years) < 2:
@@ -210,7 +212,9 @@ def province_profiles_section(data: BriefingData) -> Section | None:
     """A cluster briefing: each member province on its own, with the same chart as its province page."""
     if data.kind != BriefingKind.CLUSTER or not data.rollup.rows:
         return None
-    profiles = [{"row": row, "chart": _bars_chart(row, data)} for row in data.rollup.rows]
+    profiles: list[dict[str, Any]] = [
+        {"row": row, "chart": _bars_chart(row, data, PROFILE_BARS)} for row in data.rollup.rows
+    ]
     return Section(
         key="provinces",
         title=_("Member provinces"),
@@ -222,10 +226,10 @@ def province_profiles_section(data: BriefingData) -> Section | None:
 
 def cluster_position_section(data: BriefingData) -> Section | None:
     """A province briefing: where the province stands in its cluster (approved figures of every member)."""
-    province = data.subject.unit
-    if data.kind != BriefingKind.PROVINCE or province.cluster_id is None:
+    province = data.subject.province
+    cluster = province.cluster if province is not None else None
+    if data.kind != BriefingKind.PROVINCE or cluster is None:
         return None
-    cluster = province.cluster
     rollup = readiness.cluster_rollup(cluster=cluster, round=data.round, include_unapproved=False)
     if not any(r.values for r in rollup.rows):
         return None
@@ -249,7 +253,7 @@ def cluster_pages_section(data: BriefingData) -> Section | None:
     """A national briefing: one summary page per cluster, and one for Bangkok."""
     if data.kind != BriefingKind.NATIONAL:
         return None
-    pages = []
+    pages: list[dict[str, Any]] = []
     for item in data.national:
         rows = item.rollup.rows
         if item.cluster is None:
@@ -306,16 +310,14 @@ def changes_appendix(data: BriefingData) -> Section | None:
     from readiness.selectors import _answer_state
 
     candidates = [
-        r
+        (r, a)
         for r in data.rollup.rows
-        if r.assessment
-        and r.assessment.approved_snapshot_id
-        and r.assessment.status != AssessmentStatus.APPROVED
+        if (a := r.assessment) and a.approved_snapshot_id and a.status != AssessmentStatus.APPROVED
     ]
     if not candidates:
         return None
     answers = (
-        Answer.objects.filter(assessment_id__in=[r.assessment.pk for r in candidates])
+        Answer.objects.filter(assessment_id__in=[a.pk for _r, a in candidates])
         .select_related("indicator")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("added_at", "pk")))
         .order_by("indicator__position", "indicator__code")
@@ -325,10 +327,11 @@ def changes_appendix(data: BriefingData) -> Section | None:
         by_assessment.setdefault(answer.assessment_id, []).append(answer)
     names = {"level": _("level"), "justification": _("justification"), "evidence": _("evidence")}
     changed = []
-    for row in candidates:
-        snapshot = row.assessment.approved_snapshot
+    for row, assessment in candidates:
+        snapshot = assessment.approved_snapshot
+        assert snapshot is not None  # a candidate has one (approved_snapshot_id, above)
         items = []
-        for answer in by_assessment.get(row.assessment.pk, []):
+        for answer in by_assessment.get(assessment.pk, []):
             before = snapshot.answers.get(answer.indicator.code, {})
             now = _answer_state(answer)
             diff = [k for k in now if before.get(k) != now[k]]
@@ -409,7 +412,7 @@ def quadrant_key(by_quadrant: list[tuple[str, list[Strategy]]], *, top: int | No
     """Number the strategies quadrant by quadrant (ก first), all of them or the ``top`` by budget of each."""
     key, number = [], 0
     for letter, items in by_quadrant:
-        shown = items if top is None else sorted(items, key=lambda s: (-s.total_budget, s.pk))[:top]
+        shown = items if top is None else sorted(items, key=lambda s: (-s.total_budget, s.pk))[:top]  # type: ignore[attr-defined]  # annotated by briefing_strategies
         rows = []
         for strategy in shown:
             number += 1
@@ -421,9 +424,9 @@ def quadrant_key(by_quadrant: list[tuple[str, list[Strategy]]], *, top: int | No
                 letter=letter,
                 rows=rows,
                 count=len(items),
-                budget=sum((s.total_budget for s in items), Decimal(0)),
+                budget=sum((s.total_budget for s in items), Decimal(0)),  # type: ignore[attr-defined]  # annotated by briefing_strategies
                 more=len(rest),
-                more_budget=sum((s.total_budget for s in rest), Decimal(0)),
+                more_budget=sum((s.total_budget for s in rest), Decimal(0)),  # type: ignore[attr-defined]  # annotated by briefing_strategies
             )
         )
     return key
@@ -446,10 +449,10 @@ def quadrants_by_cluster(strategies: list[Strategy]) -> list[ClusterQuadrants]:
     clusters = {c.pk: c for c in Cluster.objects.all()}
     cells: dict[int | None, dict[str, list]] = {}
     for strategy in strategies:
-        owner = strategy.cluster_id or strategy.province.cluster_id
+        owner = strategy.cluster_id or (strategy.province.cluster_id if strategy.province else None)
         cell = cells.setdefault(owner, {letter: [0, Decimal(0)] for letter in QUADRANTS})[strategy.quadrant]
         cell[0] += 1
-        cell[1] += strategy.total_budget
+        cell[1] += strategy.total_budget  # type: ignore[attr-defined]  # annotated by briefing_strategies
 
     def line(name: str, counts: dict[str, list]) -> ClusterQuadrants:
         return ClusterQuadrants(
@@ -568,11 +571,12 @@ def decision_section(data: BriefingData) -> Section | None:
             key="decision", title=_("Decision support"), template="briefings/pdf/decision_national.html",
             context={"rows": rows},
         )  # fmt: skip
-    if data.kind != BriefingKind.CLUSTER:
+    cluster = data.subject.cluster
+    if data.kind != BriefingKind.CLUSTER or cluster is None:
         return None
     # The cluster tab's selector, as the viewer: strategies they may not see come as references without a
     # title (the template prints "a strategy you cannot open"), their projects are not assessed.
-    page = decision.cluster_decision(user=data.viewer, cluster=data.subject.unit, fiscal_year=year)
+    page = decision.cluster_decision(user=data.viewer, cluster=cluster, fiscal_year=year)
     if not page.strategy_count:
         return None
     groups, flagged, units = (
@@ -607,8 +611,11 @@ def decision_section(data: BriefingData) -> Section | None:
     )
 
 
+# A section builder (see the module docstring).
+type Builder = Callable[[BriefingData], Section | None]
+
 # In document order. Add a builder here to add a section (see the module docstring).
-SECTION_BUILDERS: list[Callable[[BriefingData], Section | None]] = [
+SECTION_BUILDERS: list[Builder] = [
     readiness_section,
     trends_section,
     national_map_section,
@@ -622,7 +629,7 @@ SECTION_BUILDERS: list[Callable[[BriefingData], Section | None]] = [
 ]
 
 # The key of each builder's section, so that a section not chosen costs nothing.
-BUILDER_KEYS = {
+BUILDER_KEYS: dict[Builder, str] = {
     readiness_section: "readiness", trends_section: "trends", national_map_section: "map", province_profiles_section: "provinces",
     cluster_position_section: "cluster", strategies_section: "strategies", projects_section: "projects",
     decision_section: "decision", cluster_pages_section: "clusters", changes_appendix: "changes",

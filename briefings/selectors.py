@@ -2,6 +2,8 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import F, Max
@@ -22,7 +24,7 @@ def with_subject_names(briefings: list[Briefing]) -> list[Briefing]:
     """Give each briefing a ``subject_name`` in the active language (two queries for any number)."""
     provinces = {b.subject for b in briefings if b.kind == BriefingKind.PROVINCE}
     clusters = {b.subject for b in briefings if b.kind == BriefingKind.CLUSTER}
-    names = (
+    names: dict[tuple[str, str], str] = (
         {(BriefingKind.PROVINCE, p.code): p.name for p in Province.objects.filter(code__in=provinces)}
         if provinces
         else {}
@@ -31,9 +33,9 @@ def with_subject_names(briefings: list[Briefing]) -> list[Briefing]:
         names |= {(BriefingKind.CLUSTER, c.code): c.name for c in Cluster.objects.filter(code__in=clusters)}
     for b in briefings:
         if b.kind == BriefingKind.NATIONAL:
-            b.subject_name = _("Thailand (whole country)")
+            b.subject_name = _("Thailand (whole country)")  # type: ignore[attr-defined]  # for the templates: not a field
         else:
-            b.subject_name = names.get((b.kind, b.subject), b.subject)
+            b.subject_name = names.get((b.kind, b.subject), b.subject)  # type: ignore[attr-defined]  # for the templates: not a field
     return briefings
 
 
@@ -43,7 +45,12 @@ def briefings_for(*, user: User, limit: int = LIST_LIMIT) -> list[Briefing]:
     return mark_stale(with_subject_names(rows))
 
 
-def _latest(rows, into: dict, owner_keys: tuple[str, str], year_key: str) -> None:
+def _latest(
+    rows: Iterable[dict[str, Any]],
+    into: dict[tuple[str, int], dt.datetime],
+    owner_keys: tuple[str, ...],
+    year_key: str,
+) -> None:
     """Fold aggregated rows (province code, cluster code, fiscal year, latest) into ``into``:
     (unit code, year) → the latest change of that unit's data in that year."""
     for row in rows:
@@ -94,7 +101,7 @@ def mark_stale(briefings: list[Briefing]) -> list[Briefing]:
     strategy in a planner's cluster briefing) marks it too — re-rendering then changes nothing."""
     done = [b for b in briefings if b.status == BriefingStatus.DONE and b.finished_at]
     for b in briefings:
-        b.is_stale = False
+        b.is_stale = False  # type: ignore[attr-defined]  # for the templates: not a field
     if not done:
         return briefings
     latest = last_changes({b.fiscal_year for b in done})
@@ -108,15 +115,17 @@ def mark_stale(briefings: list[Briefing]) -> list[Briefing]:
     for (_code, year), at in latest.items():
         by_year[year] = max(at, by_year.get(year, at))
     for b in done:
+        changed: dt.datetime | None
         if b.kind == BriefingKind.NATIONAL:
             changed = by_year.get(b.fiscal_year)
         else:
             units = (
                 [b.subject, *members.get(b.subject, [])] if b.kind == BriefingKind.CLUSTER else [b.subject]
             )
-            stamps = [at for u in units if (at := latest.get((u, b.fiscal_year)))]
+            stamps = [stamp for u in units if (stamp := latest.get((u, b.fiscal_year)))]
             changed = max(stamps) if stamps else None
-        b.is_stale = changed is not None and changed > b.finished_at
+        finished = b.finished_at  # set on every briefing in ``done``
+        b.is_stale = changed is not None and finished is not None and changed > finished  # type: ignore[attr-defined]  # for the templates: not a field
     return briefings
 
 

@@ -306,7 +306,7 @@ def _viewer_of(briefing: Briefing) -> User:
     someone else."""
     viewer = briefing.requested_by
     target = access.subject_for_user(viewer, briefing.kind, briefing.subject) if viewer else None
-    if target is None or access.audience_of(viewer, target) != briefing.audience:
+    if viewer is None or target is None or access.audience_of(viewer, target) != briefing.audience:
         raise BriefingDataError(
             _(
                 "The access of the person who requested this briefing has changed since. "

@@ -26,8 +26,10 @@ from readiness.scoring import rounded
 from strategies.access import visible_strategies
 from strategies.choices import StrategyStatus
 
+from . import access
 from .choices import BriefingKind, BriefingStatus
 from .gather import BriefingData
+from .models import Briefing
 from .sections import Section
 
 TOP_QUADRANT = "ก"  # high effect on ASEAN goals and on the national interest
@@ -66,7 +68,7 @@ def _readiness_messages(data: BriefingData, section: Section, threshold: float) 
         values = data.rollup.rows[0].values if data.rollup.rows else {}
     else:
         values = {k: spreads[k].mean for k in labels}
-    known = {k: values.get(k) for k in labels if values.get(k) is not None}
+    known = {k: v for k in labels if (v := values.get(k)) is not None}
     below = {k: v for k, v in known.items() if v < threshold}
     if not known:
         text = _("No readiness figures are available yet for this subject.")
@@ -89,14 +91,14 @@ def _readiness_messages(data: BriefingData, section: Section, threshold: float) 
         }
         out.append(Message(text, section.anchor, {"approved": approved, "provinces": total}))
     if data.kind != BriefingKind.PROVINCE and data.rollup.compared:
-        lowest = {k: spreads[k] for k in labels if spreads[k].lagging is not None}
+        lowest = {k: (p, spreads[k].min) for k in labels if (p := spreads[k].lagging) is not None}
         if lowest:
             text = _("Provinces with the lowest scores: %(items)s.") % {
                 "items": "; ".join(
-                    f"{labels[k]} — {s.lagging.name} ({_score(s.min)})" for k, s in lowest.items()
+                    f"{labels[k]} — {p.name} ({_score(low)})" for k, (p, low) in lowest.items()
                 )
             }
-            figures = {"lowest": {k: (s.lagging.code, rounded(s.min)) for k, s in lowest.items()}}
+            figures = {"lowest": {k: (p.code, rounded(low)) for k, (p, low) in lowest.items()}}
             out.append(Message(text, section.anchor, figures))
     return out
 
@@ -182,11 +184,8 @@ def _decision_messages(data: BriefingData, section: Section) -> list[Message]:
     return out
 
 
-def _previous_briefing(data: BriefingData):
+def _previous_briefing(data: BriefingData) -> Briefing | None:
     """The last finished briefing of the same subject and year made for the same view, if any."""
-    from . import access
-    from .models import Briefing
-
     return (
         Briefing.objects.filter(
             kind=data.spec.kind,
@@ -204,7 +203,7 @@ def _previous_briefing(data: BriefingData):
 
 def _changes_message(data: BriefingData, sections: list[Section]) -> Message | None:
     previous = _previous_briefing(data)
-    if previous is None:
+    if previous is None or previous.finished_at is None:  # a finished briefing has its time (the filter)
         return None
     since: dt.datetime = previous.finished_at
     assessments = sum(1 for r in data.rollup.rows if r.assessment and r.assessment.updated_at > since)
@@ -231,9 +230,9 @@ def _awaiting_endorsement(data: BriefingData) -> int:
         fiscal_year=data.spec.fiscal_year, status=StrategyStatus.PROPOSED
     )
     if data.kind == BriefingKind.PROVINCE:
-        qs = qs.filter(province=data.subject.unit)
+        qs = qs.filter(province=data.subject.province)
     elif data.kind == BriefingKind.CLUSTER:
-        qs = qs.filter(Q(cluster=data.subject.unit) | Q(province__cluster=data.subject.unit))
+        qs = qs.filter(Q(cluster=data.subject.cluster) | Q(province__cluster=data.subject.cluster))
     return qs.count()
 
 
@@ -245,7 +244,7 @@ def _overdue(data: BriefingData, today: dt.date) -> int:
     for row in data.rollup.rows:
         a = row.assessment
         status = a.status if a else ""
-        if status == AssessmentStatus.SUBMITTED:
+        if a is not None and status == AssessmentStatus.SUBMITTED:
             due = review_due_on(a)
             late += bool(due and today > due)
         elif status != AssessmentStatus.APPROVED and closed:

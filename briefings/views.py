@@ -5,18 +5,27 @@ private and has no public URL.
 """
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from audit.choices import AccessAction
 from audit.services import log_request
+from provinces.requests import SignedInRequest
 
 from . import selectors, services
 from .access import get_briefing_for_user
 from .forms import MEETING_FIELDS, BriefingRequestForm
+from .models import Briefing
+
+
+class HtmxRequest(SignedInRequest):
+    """A signed-in request as django-htmx's middleware leaves it: ``htmx`` says what htmx sent, if anything."""
+
+    htmx: HtmxDetails
 
 
 def _sweep() -> None:
@@ -24,7 +33,7 @@ def _sweep() -> None:
     services.briefing_sweep()
 
 
-def _requested(request: HttpRequest, briefing, created: bool) -> HttpResponse:
+def _requested(request: SignedInRequest, briefing: Briefing, created: bool) -> HttpResponse:
     briefing.refresh_from_db()  # without a broker it was rendered in this very request
     if briefing.is_done:
         messages.success(request, _("The briefing is ready: download it below."))
@@ -36,7 +45,7 @@ def _requested(request: HttpRequest, briefing, created: bool) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def briefing_list(request: HttpRequest) -> HttpResponse:
+def briefing_list(request: SignedInRequest) -> HttpResponse:
     """The user's and their unit's briefings, and the request form (prefilled by ?kind=&subject=&fy=)."""
     _sweep()
     if request.method != "POST":
@@ -66,7 +75,7 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def briefing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def briefing_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     _sweep()
     briefing = get_briefing_for_user(request.user, pk)
     return render(
@@ -77,7 +86,7 @@ def briefing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def briefing_status(request: HttpRequest, pk: int) -> HttpResponse:
+def briefing_status(request: SignedInRequest, pk: int) -> HttpResponse:
     """The live status fragment: polled by htmx every 2 s while the job waits or runs; once it is done or
     failed the fragment has no trigger left, so polling stops."""
     _sweep()
@@ -86,7 +95,7 @@ def briefing_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def briefing_download(request: HttpRequest, pk: int) -> HttpResponse:
+def briefing_download(request: SignedInRequest, pk: int) -> FileResponse:
     briefing = get_briefing_for_user(request.user, pk)
     if not briefing.is_done:
         raise Http404("briefing file")
@@ -106,7 +115,7 @@ def briefing_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def briefing_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def briefing_retry(request: HtmxRequest, pk: int) -> HttpResponse:
     """Queue a failed briefing again. From the live status (htmx) the fragment is swapped in place and
     starts polling again; without JavaScript the form posts and the list is shown."""
     briefing = get_briefing_for_user(request.user, pk)
@@ -126,7 +135,7 @@ def briefing_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def briefing_rerender(request: HttpRequest, pk: int) -> HttpResponse:
+def briefing_rerender(request: SignedInRequest, pk: int) -> HttpResponse:
     """Prepare a briefing again with the same parameters (after its data changed); the list shows the new
     job. The old file is kept."""
     briefing = get_briefing_for_user(request.user, pk)

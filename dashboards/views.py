@@ -21,6 +21,7 @@ from provinces.access import (
     visible_provinces,
 )
 from provinces.choices import Role
+from provinces.fragments import page_body
 from provinces.listing import export_response, list_page
 from provinces.maps import MAP_ATTRIBUTION, MapStyle, thailand_svg
 from provinces.parsing import parse_fiscal_year
@@ -87,14 +88,13 @@ def _readiness_summary(province, user) -> dict:
 @require_GET
 def province_detail(request: SignedInRequest, code: str) -> HttpResponse:
     province = get_province_for_user(request.user, code)
-    detail = provinces.province_detail(province=province)
     scope = scope_of(request.user)
     # The planner's home: their own to-do leads it (not shown to others who open the province).
     own = role_of(request.user) == Role.PLANNER and scope is not None and scope.province_id == province.pk
-    return render(
-        request,
-        "provinces/province_detail.html",
-        {
+
+    def context() -> dict:
+        detail = provinces.province_detail(province=province)
+        return {
             "province": province,
             "tab": "overview",
             "locator_map": _locator_map(province, detail["cluster_members"]),
@@ -102,7 +102,13 @@ def province_detail(request: SignedInRequest, code: str) -> HttpResponse:
             **detail,
             **_readiness_summary(province, request.user),
             "todo": todo_for(request.user) if own else None,
-        },
+        }
+
+    body = page_body(request, "province", template="provinces/_province_detail_body.html", context=context)
+    return render(
+        request,
+        "provinces/province_detail.html",
+        {"province": province, "body": body, "map_attribution": MAP_ATTRIBUTION},
     )
 
 
@@ -163,17 +169,19 @@ def national_dashboard(request: SignedInRequest) -> HttpResponse:
     round = readiness.current_round()
     if round is None:
         raise Http404("round")
-    map_context = _map_context(request, round)
-    # The map's rows are every province's approved figures, computed with the roll-ups (one cached picture).
-    clusters, nation = map_context["picture"].clusters, map_context["picture"].nation
-    ranked = sorted(
-        (c for c in clusters if c.cluster is not None),
-        key=lambda c: (c.rollup.spreads["overall"].mean is None, -(c.rollup.spreads["overall"].mean or 0)),
-    )
-    return render(
-        request,
-        "provinces/dashboard_national.html",
-        {
+
+    def context() -> dict:
+        map_context = _map_context(request, round)
+        # The map's rows are every province's approved figures, computed with the roll-ups (one cached picture).
+        clusters, nation = map_context["picture"].clusters, map_context["picture"].nation
+        ranked = sorted(
+            (c for c in clusters if c.cluster is not None),
+            key=lambda c: (
+                c.rollup.spreads["overall"].mean is None,
+                -(c.rollup.spreads["overall"].mean or 0),
+            ),
+        )
+        return {
             **map_context,
             "ranked": ranked,
             "bangkok": next(c for c in clusters if c.cluster is None),
@@ -185,7 +193,13 @@ def national_dashboard(request: SignedInRequest) -> HttpResponse:
             "quadrants": QUADRANTS,
             "dimensions": list(Dimension),
             "todo": todo_for(request.user),
-        },
+        }
+
+    body = page_body(
+        request, "dashboard_national", template="provinces/_dashboard_national_body.html", context=context
+    )
+    return render(
+        request, "provinces/dashboard_national.html", {"body": body, "map_attribution": MAP_ATTRIBUTION}
     )
 
 
@@ -201,20 +215,17 @@ def cluster_dashboard(request: SignedInRequest, code: str) -> HttpResponse:
     round = readiness.current_round()
     if round is None:
         raise Http404("round")
-    rollup = readiness.cluster_rollup(cluster=cluster, round=round)
-    figure = matrix_figure(
-        user=request.user,
-        filters=StrategyFilters(fiscal_year=round.fiscal_year, cluster=cluster),
-        title=_("Strategies of %(unit)s and its provinces") % {"unit": cluster.name},
-    )
-    page = decision.cluster_decision(user=request.user, cluster=cluster, fiscal_year=round.fiscal_year)
-    return render(
-        request,
-        "provinces/dashboard_cluster.html",
-        {
+
+    def context() -> dict:
+        figure = matrix_figure(
+            user=request.user,
+            filters=StrategyFilters(fiscal_year=round.fiscal_year, cluster=cluster),
+            title=_("Strategies of %(unit)s and its provinces") % {"unit": cluster.name},
+        )
+        return {
             "cluster": cluster,
             "round": round,
-            "rollup": rollup,
+            "rollup": readiness.cluster_rollup(cluster=cluster, round=round),
             "dimensions": list(Dimension),
             "visible_ids": set(
                 visible_provinces(request.user).filter(cluster=cluster).values_list("pk", flat=True)
@@ -223,7 +234,14 @@ def cluster_dashboard(request: SignedInRequest, code: str) -> HttpResponse:
             "matrix": figure.svg,
             "quadrant_counts": figure.counts,
             "quadrants": QUADRANTS,
-            "decision": page,
+            "decision": decision.cluster_decision(
+                user=request.user, cluster=cluster, fiscal_year=round.fiscal_year
+            ),
             "todo": todo_for(request.user) if _is_own_cluster(request.user, cluster) else None,
-        },
-    )
+        }
+
+    body = page_body(
+        request, "dashboard_cluster", template="provinces/_dashboard_cluster_body.html", context=context,
+        parts=(decision.settings_key(),),
+    )  # fmt: skip
+    return render(request, "provinces/dashboard_cluster.html", {"cluster": cluster, "body": body})

@@ -19,6 +19,7 @@ class NotificationKind(BadgeChoices):
     STRATEGY_RETURNED = "strategy_returned", _("Strategy returned")
     OVERLAP_DECISION = "overlap_decision", _("Overlap decision")
     IMPORT_CHANGED = "import_changed", _("Strategies changed by an import")
+    SIMILAR_STRATEGY = "similar_strategy", _("Similar strategy in your cluster")
     BRIEFING_READY = "briefing_ready", _("Briefing ready")
     REMINDER_ASSESSMENT_DUE = "reminder_assessment_due", _("Reminder: assessment due")
     REMINDER_ASSESSMENT_ESCALATION = "reminder_assessment_escalation", _("Overdue assessment")
@@ -38,6 +39,7 @@ class NotificationKind(BadgeChoices):
         "strategy_returned": "warning",
         "overlap_decision": "info",
         "import_changed": "secondary",
+        "similar_strategy": "info",
         "briefing_ready": "success",
         "reminder_assessment_due": "warning",
         "reminder_assessment_escalation": "danger",

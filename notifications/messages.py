@@ -215,6 +215,20 @@ def describe(
         else:
             text = gettext("%(actor)s decided that %(strategy)s and %(other)s do not overlap") % values
         return Message(text)
+    if kind == K.SIMILAR_STRATEGY:
+        other = str(params.get("other", "") or "")
+        values = {
+            "actor": actor,
+            "strategy": _strategy(target),
+            "other": gettext("your strategy %(title)s") % {"title": _quoted(other)}
+            if other
+            else gettext("one of your strategies"),
+        }
+        if params.get("created"):
+            text = gettext("%(actor)s drafted %(strategy)s, which is similar to %(other)s") % values
+        else:
+            text = gettext("%(actor)s reworded %(strategy)s, which is now similar to %(other)s") % values
+        return Message(text)
     if kind == K.IMPORT_CHANGED:
         created, changed = _int(params.get("created")), _int(params.get("changed"))
         return Message(

@@ -20,6 +20,7 @@ from provinces.models import Cluster, Province
 from readiness import signals as readiness_signals
 from readiness.models import Assessment, Round
 from strategies import signals as strategy_signals
+from strategies import similar
 from strategies.models import Strategy
 
 from . import links, recipients
@@ -214,6 +215,41 @@ def on_strategies_imported(sender, *, created: list[Strategy], changed: list[Str
             target=unit,
             params=dict(numbers),
         )
+
+
+SIMILAR_MAX = 10  # the most similar strategies whose owners are told of one save
+
+
+@receiver(strategy_signals.strategy_text_saved, sender=Strategy, dispatch_uid="notify_similar_strategy")
+@_safely
+def on_strategy_text_saved(sender, *, strategy: Strategy, by, created: bool, **kwargs) -> None:
+    """The owners of similar strategies of OTHER owners in the bucket (strategies.similar.similar_on_save:
+    the finder's rule by words and stored vectors) hear of the new or re-worded strategy, each once per pair
+    of strategies (the dedupe key) — and only those who may open it (notify() checks), never the actor."""
+    matches = similar.similar_on_save(strategy)[:SIMILAR_MAX]
+    if not matches:
+        return
+    fiscal_round = _round_of(strategy.fiscal_year)
+    told: set[int] = set()
+    for match in matches:
+        theirs = match.strategy
+        for person in recipients.strategy_owners(theirs):
+            if person.pk in told:
+                continue
+            told.add(person.pk)
+            notify(
+                kind=NotificationKind.SIMILAR_STRATEGY,
+                recipients=[person],
+                actor=by,
+                target=strategy,
+                params={
+                    "other": theirs.title_th[:EXCERPT] if may_open(person, theirs) else "",
+                    "created": bool(created),
+                    "how": match.kind,
+                },
+                round=fiscal_round,
+                dedupe_key=f"similar:{strategy.pk}:{theirs.pk}",
+            )
 
 
 # --- briefings --------------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ so a page is bookmarkable and works without JavaScript; ``export=csv`` or ``expo
 returns every row of the filtered, sorted list — the rows the pages show, not only the current page.
 
 Names sort in Thai dictionary order (``thai.thai_sort_key``), which SQL cannot do with the databases' default
-collations: for a queryset only the ids and names of the rows are read and sorted here, then the page's rows
-are fetched by id, so a page costs the same few queries whatever the size of the list.
+collations. A column of a long list names stored sort keys (``keys``: ``thai.thai_sort_text``, kept by the
+model), and SQL sorts by them a page at a time, whatever the size of the list. Otherwise (``thai``: short lists,
+names of related rows) only the ids and names of the rows are read and sorted here, then the page's rows are
+fetched by id, so a page costs the same few queries — though reading every name grows with the list.
 
 Whatever a request puts in ``page`` or ``sort`` (other scripts' digits, NUL, 10**30, an unknown key) is
 ignored: the first page, the list's default order.
@@ -31,7 +33,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .models import localized
+from .models import english_active, localized
 from .parsing import parse_int
 from .thai import format_date, thai_sort_key
 from .workbooks import safe_text
@@ -48,13 +50,17 @@ OWN_KEYS = ("page", "sort", "export")
 @dataclass(frozen=True)
 class Column:
     """A sortable column. On a queryset it sorts by ``order`` (model fields; "-" flips them) or, for names,
-    by ``thai``: pairs of (Thai field, English field), the first pair whose Thai field has a value giving the
-    row's name in the active language. On a list of objects ``value`` gives the sort value of a row."""
+    by ``keys`` (stored sort keys) or by ``thai``: pairs of (Thai field, English field), the first pair whose
+    Thai field has a value giving the row's name in the active language. On a list of objects ``value`` gives
+    the sort value of a row."""
 
     key: str
     label: Any
     order: tuple[str, ...] = ()
     thai: tuple[tuple[str, str], ...] = ()
+    # Stored sort keys in Thai dictionary order (thai.thai_sort_text) for the (Thai, English) interface: SQL
+    # sorts by them.
+    keys: tuple[str, str] | None = None
     value: Callable[[Any], Any] | None = None
     text: bool = False  # ``value`` is a name: sorted in Thai dictionary order
     descending_first: bool = False  # dates and scores: the first click shows the largest first
@@ -79,6 +85,10 @@ class ListSpec:
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
+
+    @property
+    def stored_keys(self) -> tuple[str, ...]:
+        return tuple(k for c in self.columns for k in c.keys or ())
 
 
 @dataclass(frozen=True)
@@ -183,6 +193,11 @@ def _ordered(rows, spec: ListSpec, column: Column, descending: bool, whole: bool
     """The rows in the chosen order: a queryset or something a Paginator slices cheaply."""
     if not isinstance(rows, QuerySet):
         value: Callable[[Any], Any] = column.value or (lambda row: None)
+        if column.keys and column.value is None:
+            key_field = _key_field(column.keys)
+
+            def value(row: Any) -> Any:
+                return getattr(row, key_field, None)
 
         def sort_key(row: Any) -> Any:
             return thai_sort_key(str(value(row))) if column.text else value(row)
@@ -190,6 +205,9 @@ def _ordered(rows, spec: ListSpec, column: Column, descending: bool, whole: bool
         blank = [r for r in rows if value(r) in (None, "")]
         present = sorted((r for r in rows if value(r) not in (None, "")), key=sort_key, reverse=descending)
         return present + blank  # blanks last, whichever the direction
+    if column.keys:
+        key = F(_key_field(column.keys))
+        return rows.order_by(key.desc() if descending else key.asc(), *spec.tiebreak)
     if column.thai:
         paths = [p for pair in column.thai for p in pair]
         if whole:  # every row is read anyway: sort the rows themselves
@@ -209,6 +227,10 @@ def _ordered(rows, spec: ListSpec, column: Column, descending: bool, whole: bool
     return rows.order_by(*order, *spec.tiebreak)
 
 
+def _key_field(keys: tuple[str, str]) -> str:
+    return keys[1] if english_active() else keys[0]
+
+
 def _path_value(obj, path: str):
     for part in path.split("__"):
         obj = getattr(obj, part, None)
@@ -225,6 +247,9 @@ def list_page(request: HttpRequest, rows, spec: ListSpec) -> Listing:
     sort = f"-{column.key}" if descending else column.key
     export = query.get("export", "")
     export = export if export in FORMATS else ""
+    if isinstance(rows, QuerySet) and spec.stored_keys:
+        # Only SQL sorts by them: not read (rows as wide as a title each, in every sort of the list).
+        rows = rows.defer(*spec.stored_keys)
     ordered = _ordered(rows, spec, column, descending, whole=bool(export))
     headers = {}
     for c in spec.columns:

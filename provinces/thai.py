@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from .text import without_nul
+
 BE_OFFSET = 543
 # Thai digits ๐–๙ to ASCII, for numbers typed in Thai (str.translate table).
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -64,18 +66,33 @@ def format_baht(value: int | float | Decimal | None, language: str = "th") -> st
 # ็ ์) do not decide the order unless the letters are the same. Thai code points then follow the dictionary.
 _TONE_MARKS = re.compile("[\u0e47-\u0e4c]")
 _LEADING_VOWEL = re.compile("([\u0e40-\u0e44])([\u0e01-\u0e2e])")
+# thai_sort_text's separator: the key drops it (and NUL, the only character below it), which decide nothing.
+_SEPARATOR = "\x01"
+# A stored key is at most this long: 600 characters of at most 4 bytes stay below PostgreSQL's limit for a
+# b-tree entry (2,704 bytes). A 500-character Thai or English title gives 501; only a title whose casefold
+# is longer (a few scripts) is cut, and then ties with one alike in its first 600.
+SORT_TEXT_CHARS = 600
 
 
 def thai_sort_key(text: str) -> tuple[str, str]:
     """A sort key in Thai dictionary order for Thai text, and case-insensitive alphabetical order for
     English text (so one key serves both interface languages)."""
-    text = str(text).strip().casefold()
+    text = without_nul(str(text)).replace(_SEPARATOR, "").strip().casefold()
     letters = _LEADING_VOWEL.sub(r"\2\1", _TONE_MARKS.sub("", text))
     return letters, "".join(_TONE_MARKS.findall(text))
+
+
+def thai_sort_text(text: str) -> str:
+    """``thai_sort_key`` as one string whose code-point order is the key's order, for a database column
+    that SQL sorts (byte order: PostgreSQL's "C" collation, SQLite's default; UTF-8 keeps code-point order).
+    The letters, a separator below every letter (so "กา" comes before "กาก" whatever follows), the marks."""
+    letters, marks = thai_sort_key(text)
+    return (letters + _SEPARATOR + marks)[:SORT_TEXT_CHARS]
 
 
 def thai_sorted[T](items: Iterable[T], key: Callable[[T], str] = str) -> list[T]:
     """``items`` sorted by the text ``key`` gives (default: ``str``, which for provinces, clusters and regions
     is the name in the active language), in Thai dictionary order. SQL cannot do this order with the
-    databases' default collations, so lists of names are sorted here, after the query."""
+    databases' default collations, so short lists of names are sorted here, after the query; long ones sort
+    in SQL by a stored ``thai_sort_text`` (strategy titles)."""
     return sorted(items, key=lambda item: thai_sort_key(key(item)))

@@ -40,7 +40,11 @@ def may_include_unapproved(user: User | AnonymousUser, unit: Province | Cluster 
     if isinstance(unit, Province):
         return visible_provinces(user).filter(pk=unit.pk).exists()
     if isinstance(unit, Cluster):
-        return role_of(user) == Role.SECRETARIAT and scope_of(user).cluster_id == unit.pk
+        return (
+            role_of(user) == Role.SECRETARIAT
+            and (scope := scope_of(user)) is not None
+            and scope.cluster_id == unit.pk
+        )
     return False
 
 
@@ -82,7 +86,7 @@ def can_edit_assessment(user: User | AnonymousUser, assessment: Assessment) -> b
     if role == Role.ADMIN:
         return True
     scope = scope_of(user)
-    return role == Role.PLANNER and scope.province_id == assessment.province_id
+    return role == Role.PLANNER and scope is not None and scope.province_id == assessment.province_id
 
 
 def can_review(user: User | AnonymousUser) -> bool:

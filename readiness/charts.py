@@ -126,7 +126,7 @@ def _grid(
 
 def _summary(values: dict[str, float | None], labels: dict[str, str], no_data_label: str) -> str:
     return ", ".join(
-        f"{labels.get(key, key)} {no_data_label if values.get(key) is None else _num(values[key])}"
+        f"{labels.get(key, key)} {no_data_label if (value := values.get(key)) is None else _num(value)}"
         for key in DIMENSIONS
     )
 
@@ -193,11 +193,19 @@ def dimension_bars(
         if value is None:
             # After the marker where it fits; otherwise at the right end of the name's line.
             if after + 6 + _text_width(no_data_label, BAR_LABEL_SIZE) <= BARS_WIDTH:
-                spot: dict[str, object] = {"x": after + 6, "y": baseline}
+                spot_x, spot_y, anchor = after + 6, baseline, None
             else:
-                spot = {"x": BARS_WIDTH, "y": row_top + BAR_LABEL_BASELINE, "text_anchor": "end"}
+                spot_x, spot_y, anchor = BARS_WIDTH, row_top + BAR_LABEL_BASELINE, "end"
             parts.append(
-                _text(content=no_data_label, font_size=BAR_LABEL_SIZE, fill=MUTED, class_="no-data", **spot)
+                _text(
+                    spot_x,
+                    spot_y,
+                    no_data_label,
+                    font_size=BAR_LABEL_SIZE,
+                    fill=MUTED,
+                    class_="no-data",
+                    text_anchor=anchor,  # None: not written
+                )
             )
         else:
             bar = {
@@ -495,7 +503,7 @@ def trend_lines(
             _text(TREND_RIGHT + 8, y + 4, text, font_size=SMALL_TEXT, fill=colour, font_weight="bold")
         )
     # The key under the plot.
-    x = TREND_LEFT
+    x: float = TREND_LEFT
     for key in (*DIMENSIONS, "overall"):
         y = TREND_BOTTOM + 40
         body.append(
@@ -525,7 +533,7 @@ def trend_lines(
     desc = "; ".join(
         f"{fy}: "
         + ", ".join(
-            f"{labels.get(k, overall_label)} {'–' if v.get(k) is None else _num(v[k])}"
+            f"{labels.get(k, overall_label)} {'–' if (value := v.get(k)) is None else _num(value)}"
             for k in (*DIMENSIONS, "overall")
         )
         for fy, v in points

@@ -1,5 +1,9 @@
 """The readiness review queue's columns: how each sorts and what its export holds (see provinces.listing)."""
 
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from provinces.listing import Column, Field, ListSpec
@@ -36,8 +40,12 @@ REVIEW_QUEUE = ListSpec(
 )
 
 
-def _value(key: str):
+def _value(key: str) -> Callable[[Any], float | None]:
     return lambda row: row.values.get(key)
+
+
+def _rounded(key: str) -> Callable[[Any], Decimal | None]:
+    return lambda row: rounded(row.values.get(key))
 
 
 MAP_TABLE = ListSpec(
@@ -57,8 +65,8 @@ MAP_TABLE = ListSpec(
         Field(_("Province code"), lambda r: r.province.code),
         Field(_("Province"), lambda r: r.province.name),
         Field(_("Provincial cluster"), lambda r: r.province.cluster.name if r.province.cluster else ""),
-        *(Field(d.label, lambda r, key=d.value: rounded(r.values.get(key))) for d in Dimension),
-        Field(_("Overall"), lambda r: rounded(r.values.get("overall"))),
+        *(Field(d.label, _rounded(d.value)) for d in Dimension),
+        Field(_("Overall"), _rounded("overall")),
     ),
     filename="readiness-map",
     per_page=100,  # every province on one page, under the map

@@ -9,6 +9,7 @@ title, and the page prints the same numbers in a table.
 """
 
 from dataclasses import dataclass
+from typing import overload
 
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -43,6 +44,12 @@ class LegendItem:
     count: int
 
 
+@overload
+def class_of(value: float) -> int: ...
+@overload
+def class_of(value: None) -> None: ...
+
+
 def class_of(value: float | None) -> int | None:
     """0–3 for the four classes, None for no data."""
     if value is None:
@@ -63,14 +70,14 @@ def readiness_map(
     styles: dict[str, MapStyle] = {}
     counts = [0] * len(PALETTE)
     no_data = 0
-    cluster_codes = sorted({r.province.cluster.code for r in rows if r.province.cluster_id})
+    cluster_codes = sorted({c.code for r in rows if (c := r.province.cluster) is not None})
     cluster_colour = {code: CLUSTER_COLOURS[i % len(CLUSTER_COLOURS)] for i, code in enumerate(cluster_codes)}
     for row in rows:
-        p = row.province
-        cluster_name = p.cluster.name if p.cluster_id else _("no cluster")
+        p, cluster = row.province, row.province.cluster
+        cluster_name = cluster.name if cluster is not None else _("no cluster")
         value = row.values.get(measure) if measure != "cluster" else None
         if measure == "cluster":
-            fill = cluster_colour.get(p.cluster.code, "#6c757d") if p.cluster_id else "#6c757d"
+            fill = cluster_colour.get(cluster.code, "#6c757d") if cluster is not None else "#6c757d"
             title = f"{p.name} — {cluster_name}"
         elif value is None:
             fill, no_data = NO_DATA, no_data + 1
@@ -86,19 +93,16 @@ def readiness_map(
             fill=fill,
             title=title,
             href=reverse("province_detail", args=[p.code]) if p.pk in visible else "",
-            cluster=p.cluster.code if p.cluster_id else "",
+            cluster=cluster.code if cluster is not None else "",
         )
     svg = thailand_svg(styles, label=label, defs=NO_DATA_PATTERN)
     if measure == "cluster":
         # Named as people know them; the code is for machines (and the province titles carry the name too).
-        names = {r.province.cluster.code: r.province.cluster.name for r in rows if r.province.cluster_id}
+        clusters = [c for r in rows if (c := r.province.cluster) is not None]
+        names = {c.code: c.name for c in clusters}
         legend = [
-            LegendItem(
-                cluster_colour[c],
-                names[c],
-                sum(1 for r in rows if r.province.cluster_id and r.province.cluster.code == c),
-            )
-            for c in cluster_codes
+            LegendItem(cluster_colour[code], names[code], sum(1 for c in clusters if c.code == code))
+            for code in cluster_codes
         ]
     else:
         legend = [

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -152,6 +153,8 @@ class Assessment(models.Model):
         related_name="+",
     )
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+    # Who makes the next change: set before a save or delete, simple-history records it as the author.
+    _history_user: User
 
     class Meta:
         verbose_name = _("assessment")
@@ -203,6 +206,8 @@ class Answer(models.Model):
         related_name="+",
     )
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Who makes the next change: set before a save or delete, simple-history records it as the author.
+    _history_user: User
 
     class Meta:
         verbose_name = _("answer")
@@ -261,6 +266,8 @@ class Evidence(models.Model):
     )
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
     history = HistoricalRecords()
+    # Who makes the next change: set before a save or delete, simple-history records it as the author.
+    _history_user: User
 
     class Meta:
         verbose_name = _("evidence")

@@ -15,13 +15,18 @@ from .models import Round
 from .selectors import KEYS, NationalRow, Rollup
 from .workbook import font, header_row, save, set_text
 
+# What a row's cells hold: text, figures, counts, or nothing (an empty cell).
+Cell = str | float | None
 
-def _number(value: float | None, digits: int = 1):
+
+def _number(value: float | None, digits: int = 1) -> float | None:
     # Rounded as the pages round (round() would turn 56.25 into 56.2).
     return None if value is None else float(scoring.rounded(value, digits))
 
 
-def _write_row(ws, row: int, values: list, formats: dict[int, str] | None = None, bold: bool = False) -> None:
+def _write_row(
+    ws, row: int, values: list[Cell], formats: dict[int, str] | None = None, bold: bool = False
+) -> None:
     for index, value in enumerate(values, start=1):
         cell = ws.cell(row=row, column=index)
         if isinstance(value, str) or (value is not None and not isinstance(value, int | float)):
@@ -64,7 +69,7 @@ def _province_table(ws, rollup: Rollup, *, start: int = 1, cluster_column: bool 
     score_format[len(headers)] = "0%"
     number = start + 1
     for row in rollup.rows:
-        values = [row.province.code, row.province.name]
+        values: list[Cell] = [row.province.code, row.province.name]
         if cluster_column:
             values.append(row.province.cluster.name if row.province.cluster else _("Bangkok"))
         values += [
@@ -78,7 +83,7 @@ def _province_table(ws, rollup: Rollup, *, start: int = 1, cluster_column: bool 
         number += 1
     labels = {"mean": _("Mean"), "min": _("Minimum"), "max": _("Maximum"), "lagging": _("Lagging province")}
     for key, label in labels.items():
-        values = ["", label] + ([""] if cluster_column else []) + [""]
+        values = ["", label, *([""] if cluster_column else []), ""]
         for k in KEYS:
             spread = rollup.spreads[k]
             if key == "lagging":
@@ -141,8 +146,8 @@ def national_rollup_workbook(
     header_row(ws, headers, [12, 30] + [12, 10, 10, 18] * 4 + [12, 10, 10])
     formats = {i: "0.0" for i in range(3, len(headers) + 1)}
 
-    def spread_values(rollup: Rollup) -> list:
-        values = []
+    def spread_values(rollup: Rollup) -> list[Cell]:
+        values: list[Cell] = []
         for k in KEYS:
             s = rollup.spreads[k]
             values += [

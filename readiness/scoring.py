@@ -15,8 +15,15 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict, overload
 
 from .choices import DIMENSIONS
+
+
+@overload
+def rounded(value: float | Decimal, digits: int = 1) -> Decimal: ...
+@overload
+def rounded(value: None, digits: int = 1) -> None: ...
 
 
 def rounded(value: float | Decimal | None, digits: int = 1) -> Decimal | None:
@@ -56,8 +63,12 @@ class Scores:
 
     @property
     def overall(self) -> float | None:
-        values = [self.dimensions[d].score for d in DIMENSIONS if d in self.dimensions]
-        if len(values) < len(DIMENSIONS) or any(v is None for v in values):
+        values = [
+            score
+            for d in DIMENSIONS
+            if d in self.dimensions and (score := self.dimensions[d].score) is not None
+        ]
+        if len(values) < len(DIMENSIONS):  # a dimension missing or without a score
             return None
         return sum(values) / len(values)
 
@@ -101,7 +112,17 @@ def compute(items: Iterable[tuple[str, Decimal | float, int | None]]) -> Scores:
     return _from_sums(sums)
 
 
-def from_aggregates(rows: Iterable[dict]) -> Scores:
+class AggregateRow(TypedDict):
+    """One dimension's database aggregates over an assessment's answers (see from_aggregates)."""
+
+    dimension: str
+    weighted_levels: float | None  # None when nothing is answered: SUM over no rows
+    answered_weight: float | None
+    answered: int
+    total: int
+
+
+def from_aggregates(rows: Iterable[AggregateRow]) -> Scores:
     """Scores from database aggregates per dimension: ``dimension``, ``weighted_levels`` (Σ weight × level
     over answered), ``answered_weight`` (Σ weight over answered), ``answered``, ``total``.
 

@@ -2,8 +2,10 @@
 indicators or answers (tests assert it)."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from statistics import mean
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Avg, Count, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -78,7 +80,7 @@ def live_scores(assessment_ids: list[int]) -> dict[int, scoring.Scores]:
         )
         .order_by()
     )
-    grouped: dict[int, list[dict]] = {pk: [] for pk in assessment_ids}
+    grouped: dict[int, list[scoring.AggregateRow]] = {pk: [] for pk in assessment_ids}
     for row in rows:
         grouped[row["assessment_id"]].append(row)
     return {pk: scoring.from_aggregates(items) for pk, items in grouped.items()}
@@ -257,7 +259,7 @@ class Rollup:
     @property
     def completeness(self) -> float | None:
         """Mean completeness of the assessments that have figures in this view."""
-        values = [r.values["completeness"] for r in self.rows if r.values.get("completeness") is not None]
+        values = [c for r in self.rows if (c := r.values.get("completeness")) is not None]
         return mean(values) if values else None
 
     @property
@@ -624,7 +626,8 @@ def score_history(*, province_ids: list[int], until: Round) -> list[TrendPoint]:
     province counts in a round when it has approved figures there (the official rule of the pages). Two
     queries, however many rounds and provinces."""
     published = list(rounds().filter(fiscal_year__lte=until.fiscal_year).order_by("fiscal_year"))
-    means = {
+    # Mappings, not the rows' own type: the averaged keys are named at run time.
+    means: dict[int, Mapping[str, Any]] = {
         row["round__fiscal_year"]: row
         for row in Assessment.objects.filter(
             round__in=published, province_id__in=province_ids, approved_snapshot__isnull=False
@@ -672,10 +675,10 @@ def indicator_levels(*, row: ScoreRow, round: Round) -> list[IndicatorLevel]:
     indicators = round_indicators(round)
     current: dict[str, tuple[int | None, int]] = {}
     a = row.assessment
-    if a is not None and row.official and a.approved_snapshot_id:
+    if a is not None and row.official and (snapshot := a.approved_snapshot) is not None:
         current = {
             code: (answer.get("level"), len(answer.get("evidence") or []))
-            for code, answer in (a.approved_snapshot.answers or {}).items()
+            for code, answer in (snapshot.answers or {}).items()
         }
     elif a is not None:
         answers = (
@@ -689,7 +692,7 @@ def indicator_levels(*, row: ScoreRow, round: Round) -> list[IndicatorLevel]:
             .select_related("approved_snapshot")
             .first()
         )
-        if last is not None:
+        if last is not None and last.approved_snapshot is not None:
             previous = {
                 code: answer.get("level") for code, answer in (last.approved_snapshot.answers or {}).items()
             }

@@ -223,7 +223,7 @@ def assessment_copy_forward(*, assessment: Assessment, by: User) -> int:
     previous = previous_assessment(assessment)
     if previous is None:
         raise WorkflowError(_("There is no earlier assessment of this province to copy from."))
-    links = {}  # answer id → the links it already has: a second copy adds none of them again
+    links: dict[int, set[str]] = {}  # answer id → the links it already has: a second copy adds none again
     for e in Evidence.objects.filter(answer__assessment=assessment, kind=EvidenceKind.LINK):
         links.setdefault(e.answer_id, set()).add(e.url)
     copied = 0
@@ -323,6 +323,14 @@ def sanitise_filename(name: str) -> str:
     return name[:120]
 
 
+def upload_size(upload: UploadedFile) -> int:
+    """The size of a file uploaded with a request (the upload handlers count its bytes; only a file made
+    without a request lacks one)."""
+    size = upload.size
+    assert size is not None, "an upload without a size"
+    return size
+
+
 @transaction.atomic
 def evidence_add_file(*, answer: Answer, upload: UploadedFile, title: str, by: User) -> Evidence:
     filename = sanitise_filename(upload.name or "")
@@ -331,7 +339,8 @@ def evidence_add_file(*, answer: Answer, upload: UploadedFile, title: str, by: U
         raise WorkflowError(
             _("This type of file is not accepted. Attach PDF, images (PNG, JPEG) or Office documents.")
         )
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
+    size = upload_size(upload)
+    if size > settings.EVIDENCE_MAX_BYTES:
         raise WorkflowError(
             _("The file is larger than %(mb)s MB.") % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
         )
@@ -352,7 +361,7 @@ def evidence_add_file(*, answer: Answer, upload: UploadedFile, title: str, by: U
         title=title.strip()[:300],
         filename=filename,
         content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
-        size=upload.size,
+        size=size,
         added_by=by,
     )
     evidence.file.save(filename, upload, save=False)

@@ -1,13 +1,14 @@
 """Readiness views: thin — get the object for the user, validate the form, call a service, redirect."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from provinces.access import (
     find_cluster_for_user,
@@ -21,6 +22,7 @@ from provinces.access import (
 from provinces.choices import Role
 from provinces.listing import export_response, list_page, status_filter, status_value
 from provinces.parsing import parse_fiscal_year
+from provinces.requests import SignedInRequest
 from provinces.selectors import cluster_choices
 from provinces.thai import thai_sorted
 
@@ -39,6 +41,12 @@ from .forms import AnswerForm, BulkApproveForm, EvidenceForm, ReturnForm
 from .models import Assessment, Round
 
 
+class HtmxRequest(SignedInRequest):
+    """A signed-in request as django-htmx's middleware leaves it: ``htmx`` says what htmx sent, if anything."""
+
+    htmx: HtmxDetails
+
+
 def _round_or_404(fiscal_year: int) -> Round:
     round = selectors.round_of_year(fiscal_year)
     if round is None:
@@ -46,7 +54,7 @@ def _round_or_404(fiscal_year: int) -> Round:
     return round
 
 
-def _chosen_round(request: HttpRequest) -> Round:
+def _chosen_round(request: SignedInRequest) -> Round:
     raw = request.GET.get("fy", "")
     if raw:
         fiscal_year = parse_fiscal_year(raw)
@@ -73,13 +81,14 @@ def _dimension_labels() -> dict[str, str]:
 
 
 @require_GET
-def readiness_home(request: HttpRequest) -> HttpResponse:
+def readiness_home(request: SignedInRequest) -> HttpResponse:
     """Each role's way into readiness: the planner's assessment, the secretariat's cluster, the nation."""
     role, scope = role_of(request.user), scope_of(request.user)
     round = selectors.current_round()
-    if round and role == Role.PLANNER:
+    # A planner's scope has a province, a secretariat's a cluster (the scope's check constraint).
+    if round and role == Role.PLANNER and scope and scope.province:
         return redirect("assessment_detail", code=scope.province.code, fiscal_year=round.fiscal_year)
-    if role == Role.SECRETARIAT:
+    if role == Role.SECRETARIAT and scope and scope.cluster:
         return redirect("cluster_rollup", code=scope.cluster.code)
     if role in (Role.ADVISOR, Role.ADMIN):
         return redirect("national_rollup")
@@ -87,7 +96,7 @@ def readiness_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def about_method(request: HttpRequest) -> HttpResponse:
+def about_method(request: SignedInRequest) -> HttpResponse:
     return render(request, "readiness/about_method.html", {"example": _worked_example()})
 
 
@@ -152,7 +161,7 @@ def _assessment_context(request, assessment: Assessment, *, overrides: dict | No
 
 
 @require_GET
-def assessment_detail(request: HttpRequest, code: str, fiscal_year: int) -> HttpResponse:
+def assessment_detail(request: SignedInRequest, code: str, fiscal_year: int) -> HttpResponse:
     province = get_province_for_user(request.user, code)
     round = _round_or_404(fiscal_year)
     assessment = selectors.assessment_of(province=province, round=round)
@@ -178,7 +187,7 @@ def assessment_detail(request: HttpRequest, code: str, fiscal_year: int) -> Http
 
 
 @require_POST
-def assessment_start(request: HttpRequest, code: str, fiscal_year: int) -> HttpResponse:
+def assessment_start(request: SignedInRequest, code: str, fiscal_year: int) -> HttpResponse:
     province = get_province_for_user(request.user, code)
     round = _round_or_404(fiscal_year)
     require(can_edit_assessment(request.user, Assessment(province=province, round=round)))
@@ -195,7 +204,7 @@ def _back(assessment: Assessment, anchor: str = "") -> HttpResponse:
 
 
 @require_POST
-def answer_save(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+def answer_save(request: HtmxRequest, pk: int, answer_pk: int) -> HttpResponse:
     """Save one indicator: htmx autosave answers with a small status fragment; without JavaScript the
     page is redrawn (with the error or conflict in place) or we redirect back to the indicator."""
     assessment, answer = get_answer_for_user(request.user, pk, answer_pk)
@@ -263,7 +272,7 @@ def _evidence_added(form, answer, by) -> str | None:
 
 
 @require_POST
-def evidence_add(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+def evidence_add(request: HtmxRequest, pk: int, answer_pk: int) -> HttpResponse:
     assessment, answer = get_answer_for_user(request.user, pk, answer_pk)
     require(can_edit_assessment(request.user, assessment))
     error = _evidence_added(EvidenceForm(request.POST, request.FILES), answer, request.user)
@@ -292,7 +301,7 @@ def evidence_add(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_for_user(request.user, pk)
     assessment = get_assessment_for_user(request.user, evidence.answer.assessment_id)
     require(can_edit_assessment(request.user, assessment))
@@ -306,7 +315,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: SignedInRequest, pk: int) -> FileResponse:
     """Evidence files only ever leave through here: access checked, sent as an attachment."""
     evidence = get_evidence_for_user(request.user, pk)
     if not evidence.file:
@@ -323,7 +332,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _transition(request: HttpRequest, pk: int, action) -> HttpResponse:
+def _transition(request: SignedInRequest, pk: int, action) -> HttpResponse:
     assessment = get_assessment_for_user(request.user, pk)
     try:
         message = action(assessment)
@@ -334,7 +343,7 @@ def _transition(request: HttpRequest, pk: int, action) -> HttpResponse:
 
 
 @require_POST
-def assessment_copy_forward(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_copy_forward(request: SignedInRequest, pk: int) -> HttpResponse:
     def act(a):
         require(can_edit_assessment(request.user, a))
         count = services.assessment_copy_forward(assessment=a, by=request.user)
@@ -345,13 +354,13 @@ def assessment_copy_forward(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, act)
 
 
-def _confirmed(request: HttpRequest) -> bool:
+def _confirmed(request: SignedInRequest) -> bool:
     """A workflow step is asked first on a page of its own (no JavaScript needed); its button sends confirm=1."""
     return request.POST.get("confirm") == "1"
 
 
 @require_POST
-def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_submit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Without confirm=1: the confirmation page listing the unanswered indicators and the answers copied
     from last round that nobody has reviewed; with it: submit."""
     assessment = get_assessment_for_user(request.user, pk)
@@ -379,7 +388,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_approve(request: SignedInRequest, pk: int) -> HttpResponse:
     """An assessment below 100 % complete is approved only after a confirmation showing its completeness."""
     assessment = get_assessment_for_user(request.user, pk)
     require(can_review(request.user))
@@ -400,7 +409,7 @@ def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_return(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET: the return form with a comment box per indicator; POST: return the assessment."""
     assessment = get_assessment_for_user(request.user, pk)
     require(can_review(request.user))
@@ -439,7 +448,7 @@ def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
 # --- roll-ups -----------------------------------------------------------------------------------
 
 
-def asks_unapproved(request: HttpRequest) -> bool:
+def asks_unapproved(request: SignedInRequest) -> bool:
     """The "including unapproved" switch (``?all=1``); whether it is allowed is access.may_include_unapproved."""
     return request.GET.get("all") == "1"
 
@@ -455,7 +464,7 @@ def _spread_chart(rows, title):
 
 
 @require_GET
-def cluster_rollup(request: HttpRequest, code: str) -> HttpResponse:
+def cluster_rollup(request: SignedInRequest, code: str) -> HttpResponse:
     cluster = get_cluster_for_user(request.user, code)
     round = _chosen_round(request)
     may_include = may_include_unapproved(request.user, cluster)
@@ -487,7 +496,7 @@ def cluster_rollup(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def national_rollup(request: HttpRequest) -> HttpResponse:
+def national_rollup(request: SignedInRequest) -> HttpResponse:
     round = _chosen_round(request)
     may_include = may_include_unapproved(request.user, None)
     include = asks_unapproved(request) and may_include
@@ -511,7 +520,7 @@ def national_rollup(request: HttpRequest) -> HttpResponse:
 # --- advisor review -----------------------------------------------------------------------------
 
 
-def _queue_filters(request: HttpRequest) -> dict:
+def _queue_filters(request: SignedInRequest) -> dict:
     """The review queue's filters from the query string; a value that names nothing is ignored."""
     code = request.GET.get("cluster", "")
     return {
@@ -523,7 +532,7 @@ def _queue_filters(request: HttpRequest) -> dict:
 
 
 @require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: SignedInRequest) -> HttpResponse:
     """The advisor's queue, oldest submission first, filterable by round, cluster and status; submissions of
     rounds before the current one are marked."""
     if not can_review(request.user):
@@ -555,7 +564,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cluster_review(request: HttpRequest, code: str) -> HttpResponse:
+def cluster_review(request: SignedInRequest, code: str) -> HttpResponse:
     """Side-by-side table of a cluster's assessments; an advisor bulk-approves the submitted ones."""
     cluster = get_cluster_for_user(request.user, code)
     if not can_review(request.user):
@@ -581,7 +590,7 @@ def cluster_review(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "readiness/cluster_review.html", context, status=status)
 
 
-def _bulk_approved(request: HttpRequest, cluster, round: Round, chosen: set[int]) -> bool:
+def _bulk_approved(request: SignedInRequest, cluster, round: Round, chosen: set[int]) -> bool:
     try:
         count = services.assessments_bulk_approve(
             cluster=cluster, round=round, assessment_ids=sorted(chosen), by=request.user

@@ -6,12 +6,13 @@ only the province's planners and administrators upload (others who see it: 403, 
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from provinces.access import get_cluster_for_user, require
+from provinces.requests import SignedInRequest
 from provinces.uploads import FileProblem
 
 from . import rollup_export, selectors, services, workbook, workbook_upload
@@ -28,13 +29,13 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
-def assessment_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_xlsx(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_user(request.user, pk)
     return _xlsx(workbook.assessment_workbook(assessment), workbook.assessment_filename(assessment))
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_xlsx_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_xlsx_upload(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_user(request.user, pk)
     require(can_edit_assessment(request.user, assessment))
     issues: list[FileProblem] = []
@@ -42,7 +43,7 @@ def assessment_xlsx_upload(request: HttpRequest, pk: int) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             issues.append(FileProblem("", 0, "", _("Choose the filled-in workbook (.xlsx).")))
-        elif upload.size > settings.WORKBOOK_MAX_BYTES:
+        elif services.upload_size(upload) > settings.WORKBOOK_MAX_BYTES:
             issues.append(
                 FileProblem(
                     "",
@@ -84,7 +85,7 @@ def assessment_xlsx_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def cluster_rollup_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+def cluster_rollup_xlsx(request: SignedInRequest, code: str) -> HttpResponse:
     cluster = get_cluster_for_user(request.user, code)
     round = _chosen_round(request)
     include = asks_unapproved(request) and may_include_unapproved(request.user, cluster)
@@ -97,7 +98,7 @@ def cluster_rollup_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def national_rollup_xlsx(request: HttpRequest) -> HttpResponse:
+def national_rollup_xlsx(request: SignedInRequest) -> HttpResponse:
     round = _chosen_round(request)
     include = asks_unapproved(request) and may_include_unapproved(request.user, None)
     clusters, nation = selectors.national_rollup(round=round, include_unapproved=include)

@@ -14,6 +14,7 @@ text cell they write is neutralised against formula injection (see ``safe_text``
 
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -102,7 +103,7 @@ def font(**kwargs) -> Font:
     return Font(name=FONT, **kwargs)
 
 
-def header_row(ws, headers: list[str], widths: list[float] | None = None) -> None:
+def header_row(ws, headers: list[str], widths: Sequence[float] | None = None) -> None:
     for index, header in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=index)
         set_text(cell, header)
@@ -270,7 +271,7 @@ def _form_sheet(wb: Workbook, assessment: Assessment, answers: list[Answer]) -> 
     signatures = []
     for row, answer in enumerate(answers, start=2):
         values = _answer_values(assessment, answer)
-        signatures.append(values["signature"])
+        signatures.append(str(values["signature"]))  # a row_signature: already text
         for column in COLUMNS:
             _form_cell(ws.cell(row=row, column=POSITION[column.key]), column, values[column.key])
         ws.cell(row=row, column=POSITION["level"]).alignment = Alignment(horizontal="center", vertical="top")

@@ -455,10 +455,8 @@ def _read(assessment: Assessment, content: bytes, filename: str) -> list[_FileRo
 # --- applying ------------------------------------------------------------------------------------
 
 
-def _conflict(row: _FileRow, answer: Answer | None, by: User) -> str | None:
+def _conflict(row: _FileRow, answer: Answer, by: User) -> str | None:
     """Why a row the user changed cannot be applied to the stored answer, or None."""
-    if answer is None:
-        return _("This indicator has no answer in this assessment.")
     if answer.version == row.version:
         return None
     if answer.updated_by_id == by.pk:
@@ -489,6 +487,12 @@ def _changes(
         answer = answers.get(row.code)
         if not row.changed_by_user:
             result.unchanged += 1
+        elif answer is None:
+            issues.append(
+                FileProblem(
+                    SHEET_FORM, row.number, label, _("This indicator has no answer in this assessment.")
+                )
+            )
         elif message := _conflict(row, answer, by):
             issues.append(FileProblem(SHEET_FORM, row.number, label, message))
         elif answer.level == row.level and normalise_justification(answer.justification) == row.justification:

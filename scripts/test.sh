@@ -12,7 +12,7 @@ scripts/setup.sh
 # Every model change comes with its migration.
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null
 # Types (django-stubs) on the apps that pass so far; pyproject.toml [tool.mypy] is the config.
-.venv/bin/mypy provinces search notifications dashboards devdata/management api accounts audit privacy
+.venv/bin/mypy provinces search notifications dashboards devdata/management api accounts audit privacy readiness briefings
 # One pytest worker per core (pytest-xdist; each has its own test database and Redis database), whole files
 # per worker so that module fixtures are built once. TEST_WORKERS=0 runs in this process only.
 exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" --dist loadfile "$@"

@@ -44,3 +44,15 @@ SOURCES = (
     ASSESSMENT_COMMENT,
     INDICATOR_COMMENT,
 )
+# The kind of every source's documents (search/services.py writes them so): a kind is searched source by
+# source, each through its own index (migration 0003).
+KIND_OF_SOURCE = {
+    PROVINCE: DocumentKind.PROVINCE,
+    CLUSTER: DocumentKind.CLUSTER,
+    STRATEGY: DocumentKind.STRATEGY,
+    PROJECT: DocumentKind.PROJECT,
+    INDICATOR: DocumentKind.INDICATOR,
+    STRATEGY_COMMENT: DocumentKind.COMMENT,
+    ASSESSMENT_COMMENT: DocumentKind.COMMENT,
+    INDICATOR_COMMENT: DocumentKind.COMMENT,
+}

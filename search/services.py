@@ -22,7 +22,7 @@ from strategies.models import Project, Strategy, StrategyReview
 
 from . import choices
 from .choices import DocumentKind
-from .models import SearchDocument
+from .models import MAX_WORD_CHARS, SearchDocument, SearchWord
 from .text import segment
 
 BATCH = 1000
@@ -313,16 +313,23 @@ def _expanded(keys: Iterable[tuple[str, int]]) -> dict[str, set[int]]:
     return by_source
 
 
+def _write(batch: list[SearchDocument]) -> int:
+    """The documents, and their words that the index does not know yet (where typos are looked up)."""
+    words = {w for d in batch for w in d.words.split() if len(w) <= MAX_WORD_CHARS}
+    SearchWord.objects.bulk_create((SearchWord(word=w) for w in sorted(words)), ignore_conflicts=True)
+    return len(SearchDocument.objects.bulk_create(batch))
+
+
 def _insert(documents: Iterable[SearchDocument]) -> int:
     count = 0
     batch: list[SearchDocument] = []
     for document in documents:
         batch.append(document)
         if len(batch) >= BATCH:
-            count += len(SearchDocument.objects.bulk_create(batch))
+            count += _write(batch)
             batch = []
     if batch:
-        count += len(SearchDocument.objects.bulk_create(batch))
+        count += _write(batch)
     return count
 
 
@@ -341,6 +348,8 @@ def documents_refresh(*, keys: Iterable[tuple[str, int]]) -> int:
 
 @transaction.atomic
 def documents_rebuild() -> dict[str, int]:
-    """Rebuild the whole index from the objects (after bulk loads, which send no signals)."""
+    """Rebuild the whole index from the objects (after bulk loads, which send no signals), its words with it
+    (those of objects gone go)."""
     SearchDocument.objects.all().delete()
+    SearchWord.objects.all().delete()
     return {source: _insert(build(Q())) for source, build in BUILDERS.items()}

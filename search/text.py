@@ -13,7 +13,8 @@ mean nothing, but is still the start of the word being typed.
 """
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -23,6 +24,8 @@ from django.utils.safestring import SafeString, mark_safe
 from provinces.thai import THAI_DIGITS
 
 MAX_QUERY_CHARS = 200
+# Of the index's words like a typed word, this many are marked in the results.
+HIGHLIGHT_SIMILAR = 4
 # Words shorter than this are not indexed again as the ending of a longer word (ยว, ว are no words).
 MIN_SUFFIX_CHARS = 3
 # What the results page shows of a long text: this many characters around the first match.
@@ -114,15 +117,37 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Query:
-    text: str  # normalised, for trigram similarity
+    text: str  # normalised
     chunks: tuple[Chunk, ...]
+    # Words of the index that look like a term of the query (a typo's likely meaning), each term's found
+    # where nothing matched word for word: a term then matches as itself or as any of them.
+    similar: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every term the query matches by: each chunk's words and the chunk itself."""
+        found: dict[str, None] = {}
+        for chunk in self.chunks:
+            found.update(dict.fromkeys((*chunk.words, chunk.whole)))
+        return tuple(found)
+
+    def options(self, term: str) -> tuple[str, ...]:
+        """The term and the index's words like it."""
+        return (term, *dict(self.similar).get(term, ()))
+
+    def with_similar(self, similar: Mapping[str, Sequence[str]]) -> "Query":
+        return replace(
+            self,
+            similar=tuple((t, tuple(w for w in words if w != t)) for t, words in similar.items() if words),
+        )
 
     @property
     def highlight_terms(self) -> tuple[str, ...]:
-        """Terms to mark in the results: each chunk, and those of its words that are real words (a half-typed
-        word's pieces, such as เท, would mark half the page)."""
+        """Terms to mark in the results: each chunk (and the words like it), and those of its words that are
+        real words (a half-typed word's pieces, such as เท, would mark half the page)."""
         words = _dictionary()
-        terms = {c.whole for c in self.chunks}
+        # Of the words like a chunk, the likest few: each marked word is compared with every term.
+        terms = {option for c in self.chunks for option in self.options(c.whole)[:HIGHLIGHT_SIMILAR]}
         for chunk in self.chunks:
             terms.update(w for w in chunk.words if w in words or not _is_thai(w))
         return tuple(sorted(terms, key=len, reverse=True))
@@ -151,7 +176,8 @@ def tsquery(query: Query) -> str:
     quoting them is enough."""
 
     def term(word: str) -> str:
-        return "'" + word.replace("'", "''") + "':*"
+        options = ["'" + option.replace("'", "''") + "':*" for option in query.options(word)]
+        return options[0] if len(options) == 1 else "(" + " | ".join(options) + ")"
 
     parts = []
     for chunk in query.chunks:
@@ -164,7 +190,8 @@ def fts5_query(query: Query) -> str:
     """The query in SQLite FTS5's syntax: each word a quoted prefix."""
 
     def term(word: str) -> str:
-        return '"' + word.replace('"', '""') + '"*'
+        options = ['"' + option.replace('"', '""') + '"*' for option in query.options(word)]
+        return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
 
     parts = []
     for chunk in query.chunks:

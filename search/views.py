@@ -18,11 +18,12 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         query, data = form.cleaned_data["q"], form.cleaned_data
         results = selectors.search(user=request.user, query=query, kind=data["type"], page=data["page"])
+        terms = results.query.highlight_terms  # the query as searched: with the words like a typo's
         for group in results.shown:
             for document in group.documents:
                 link = selectors.link(document, request.user)
-                title = highlight(document.title, query.highlight_terms)
-                body = snippet(document.body, query.highlight_terms)
+                title = highlight(document.title, terms)
+                body = snippet(document.body, terms)
                 document.link = link  # type: ignore[attr-defined]  # for the template: not a field
                 document.marked_title = title  # type: ignore[attr-defined]  # for the template: not a field
                 document.marked_body = body  # type: ignore[attr-defined]  # for the template: not a field

@@ -1,4 +1,6 @@
-"""Stored meaning vectors of strategies: computed once per version of a strategy's text, never in a page.
+"""Stored meanings of strategies (decision/semantic.Meaning: the vectors of the whole text and of the subject
+words, and the subject words' own vectors): computed once per version of a strategy's text, never in a
+page.
 
 After a strategy's title or summary is saved, ``schedule`` queues a Celery task once the transaction has
 committed; the task (and the bulk paths: imports, demo data, ``generate_national_data``, the
@@ -11,7 +13,6 @@ words alone until its vector is ready.
 import logging
 from collections.abc import Iterable
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -50,7 +51,7 @@ def embed_strategies(ids: Iterable[int] | None = None) -> int:
     done = 0
     for start in range(0, len(todo), BATCH):
         chunk = todo[start : start + BATCH]
-        vectors = semantic.encode([semantic.embedded_text(*text_of(s)) for _, _, s in chunk])
+        meanings = semantic.encode_meanings([text_of(s) for _, _, s in chunk])
         now = timezone.now()
         with transaction.atomic():
             # A strategy deleted while it was being encoded has nothing to attach its vector to.
@@ -59,7 +60,13 @@ def embed_strategies(ids: Iterable[int] | None = None) -> int:
             )
             rows = [
                 StrategyEmbedding(
-                    strategy_id=pk, text_hash=h, vector=semantic.to_bytes(vectors[i]), computed_at=now
+                    strategy_id=pk,
+                    text_hash=h,
+                    vector=semantic.to_bytes(meanings[i].full),
+                    subject_vector=semantic.to_bytes(meanings[i].subject),
+                    words=list(meanings[i].words),
+                    word_vectors=semantic.words_to_bytes(meanings[i].word_vectors),
+                    computed_at=now,
                 )
                 for i, (pk, h, _) in enumerate(chunk)
                 if pk in alive
@@ -68,24 +75,35 @@ def embed_strategies(ids: Iterable[int] | None = None) -> int:
                 rows,
                 update_conflicts=True,
                 unique_fields=["strategy"],
-                update_fields=["text_hash", "vector", "computed_at"],
+                update_fields=[
+                    "text_hash",
+                    "vector",
+                    "subject_vector",
+                    "words",
+                    "word_vectors",
+                    "computed_at",
+                ],
             )
         done += len(rows)
     return done
 
 
-def vectors_for(strategies: Iterable[Strategy]) -> dict[int, np.ndarray]:
-    """The current vectors of these strategies (one query); a stale vector (another text) is left out."""
+def vectors_for(strategies: Iterable[Strategy]) -> dict[int, semantic.Meaning]:
+    """The current meanings of these strategies (one query); a stale one (another text, another encoder or
+    an incomplete row) is left out."""
     wanted = {s.pk: s for s in strategies}
     if not wanted:
         return {}
     result = {}
-    for pk, text_hash, data in StrategyEmbedding.objects.filter(strategy_id__in=list(wanted)).values_list(
-        "strategy_id", "text_hash", "vector"
-    ):
-        vector = semantic.from_bytes(data)
-        if vector is not None and text_hash == hash_of(wanted[pk]):
-            result[pk] = vector
+    rows = StrategyEmbedding.objects.filter(strategy_id__in=list(wanted)).values_list(
+        "strategy_id", "text_hash", "vector", "subject_vector", "words", "word_vectors"
+    )
+    for pk, text_hash, vector, subject_vector, words, word_vectors in rows:
+        if text_hash != hash_of(wanted[pk]):
+            continue
+        meaning = semantic.meaning_from_stored(vector, subject_vector, words, word_vectors)
+        if meaning is not None:
+            result[pk] = meaning
     return result
 
 

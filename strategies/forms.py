@@ -1,5 +1,6 @@
 """Forms of the strategies app: validate and normalise only; the services decide what is allowed."""
 
+import json
 from decimal import Decimal
 
 from django import forms
@@ -99,6 +100,29 @@ class StrategyForm(Form):
                     error_messages={"invalid_choice": _("A criterion is scored from 0 to 4."),
                                     "required": _("Score this criterion from 0 to 4.")},
                 )  # fmt: skip
+
+    # The draft's fields the similar-plans hint reads (strategies/similar.py), and when it asks again: while
+    # the text is typed (after a pause), and when the owner or fiscal year changes.
+    SIMILAR_TEXT_FIELDS = ("title_th", "title_en", "summary_th", "summary_en")
+    SIMILAR_CHOICE_FIELDS = ("owner", "fiscal_year")
+
+    def watch_similar(self, url: str, *, strategy_pk: int | None = None, target: str = "#similar-plans"):
+        """Have the text, owner and fiscal year fields post the draft to the hint (htmx) as they change."""
+        common = {
+            "hx-post": url,
+            "hx-target": target,
+            "hx-swap": "innerHTML",
+            "hx-include": "closest form",
+            # A newer draft replaces a request still under way: the hint always shows the latest text.
+            "hx-sync": "closest form:replace",
+        }
+        if strategy_pk is not None:
+            common["hx-vals"] = json.dumps({"strategy": strategy_pk})
+        for name in self.SIMILAR_TEXT_FIELDS:
+            self.fields[name].widget.attrs.update(common, **{"hx-trigger": "keyup changed delay:600ms"})
+        for name in self.SIMILAR_CHOICE_FIELDS:
+            trigger = "change" if name == "owner" else "change, keyup changed delay:600ms"
+            self.fields[name].widget.attrs.update(common, **{"hx-trigger": trigger})
 
     def _criterion_fields(self, axis: str):
         return [self[f"criterion_{c.pk}"] for c in self.criteria.get(axis, [])]

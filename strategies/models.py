@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.models import Cluster, Province, localized
+from provinces.thai import SORT_TEXT_CHARS, thai_sort_text
 from readiness.choices import DIMENSIONS
 from readiness.models import Indicator
 
@@ -70,6 +71,71 @@ class Criterion(models.Model):
         return localized(self.help_th, self.help_en)
 
 
+class SortKeyField(models.CharField):
+    """A stored sort key (provinces.thai.thai_sort_text), which SQL must compare byte by byte: PostgreSQL's
+    "C" collation (a database's default collation would reorder the key), SQLite's default BINARY one."""
+
+    def db_parameters(self, connection):
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
+
+
+TITLES = ("title_th", "title_en")
+TITLE_SORT_KEYS = ("title_sort_key", "title_sort_key_en")
+
+
+def _title_keys_for_update(values: dict) -> dict:
+    """The sort keys that a queryset ``update()`` of the titles writes with them, in the same statement."""
+    thai, english = values.get("title_th"), values.get("title_en")
+    if any(v is not None and not isinstance(v, str) for v in (thai, english)):
+        raise TypeError(
+            "update() of a strategy title takes text (or sets title_sort_key and title_sort_key_en)"
+        )
+    keys: dict[str, object] = {}
+    if thai is not None:
+        keys["title_sort_key"] = thai_sort_text(thai)
+    if english:
+        keys["title_sort_key_en"] = thai_sort_text(english)
+    elif english is not None:  # emptied: the English key is the Thai title's
+        keys["title_sort_key_en"] = keys["title_sort_key"] if thai is not None else F("title_sort_key")
+    elif thai is not None:  # the English key follows the Thai title where there is no English one
+        keys["title_sort_key_en"] = Case(
+            When(title_en="", then=Value(keys["title_sort_key"])),
+            default=F("title_sort_key_en"),
+            output_field=models.CharField(),
+        )
+    return keys
+
+
+class StrategyQuerySet(models.QuerySet):
+    """Every bulk write of a title writes its sort keys too: ``bulk_create`` (the national data generator,
+    tests), ``bulk_update`` and ``update()``, which skip ``Strategy.save``."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.set_title_sort_keys()
+        if (fields := kwargs.get("update_fields")) and set(fields) & set(TITLES):
+            kwargs["update_fields"] = [*fields, *(k for k in TITLE_SORT_KEYS if k not in fields)]
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if set(fields) & set(TITLES):
+            for obj in objs:
+                obj.set_title_sort_keys()
+            fields = [*fields, *(k for k in TITLE_SORT_KEYS if k not in fields)]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        # bulk_update ends here with CASE expressions, its keys already among them.
+        if set(kwargs) & set(TITLES) and not set(kwargs) & set(TITLE_SORT_KEYS):
+            kwargs.update(_title_keys_for_update(kwargs))
+        return super().update(**kwargs)
+
+
 class Strategy(models.Model):
     """A strategy of a province or of a provincial cluster (exactly one owner) for a fiscal year, placed on the
     ก ข ค ง matrix by its two effects. Effects come from the criteria checklist, or are entered directly by an
@@ -91,6 +157,15 @@ class Strategy(models.Model):
     external_ref = models.CharField(_("reference in the office's own plan"), max_length=50, blank=True)
     title_th = models.CharField(_("title (Thai)"), max_length=500)
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
+    # The titles' Thai dictionary order (provinces.thai.thai_sort_text), so that a list of thousands sorts by
+    # title in SQL, a page at a time. Derived: written with the titles on every path (save, the queryset's
+    # bulk writes), never by hand; the English one is the Thai title's where there is no English title.
+    title_sort_key = SortKeyField(
+        _("title sort key (Thai)"), max_length=SORT_TEXT_CHARS, blank=True, editable=False
+    )
+    title_sort_key_en = SortKeyField(
+        _("title sort key (English)"), max_length=SORT_TEXT_CHARS, blank=True, editable=False
+    )
     summary_th = models.TextField(_("summary (Thai)"), blank=True, max_length=10000)
     summary_en = models.TextField(_("summary (English)"), blank=True, max_length=10000)
     work_area = models.CharField(_("work area"), max_length=20, choices=WorkArea.choices)
@@ -134,7 +209,9 @@ class Strategy(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[indicators], excluded_fields=["updated_at"])
+    history = HistoricalRecords(m2m_fields=[indicators], excluded_fields=["updated_at", *TITLE_SORT_KEYS])
+
+    objects = StrategyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("strategy")
@@ -187,10 +264,23 @@ class Strategy(models.Model):
         indexes = [
             models.Index(fields=["fiscal_year", "cluster"]),
             models.Index(fields=["fiscal_year", "province"]),
+            # Explicit indexes rather than db_index: no LIKE index beside them on PostgreSQL (keys are only sorted).
+            models.Index(fields=["title_sort_key"], name="strategy_title_sort"),
+            models.Index(fields=["title_sort_key_en"], name="strategy_title_sort_en"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, **kwargs) -> None:
+        self.set_title_sort_keys()
+        if (fields := kwargs.get("update_fields")) is not None and set(fields) & set(TITLES):
+            kwargs["update_fields"] = {*fields, *TITLE_SORT_KEYS}
+        super().save(**kwargs)
+
+    def set_title_sort_keys(self) -> None:
+        self.title_sort_key = thai_sort_text(self.title_th)
+        self.title_sort_key_en = thai_sort_text(self.title_en or self.title_th)
 
     @property
     def title(self) -> str:
@@ -490,9 +580,11 @@ class BudgetEnvelope(models.Model):
 
 
 class StrategyEmbedding(models.Model):
-    """A strategy's meaning vector for the overlap finder (decision/semantic.py): float32 bytes, with the
-    hash of the text and encoder it was computed from. A vector whose hash no longer matches the strategy's
-    text is stale and not used; it is recomputed after the change is committed (strategies/embeddings.py)."""
+    """A strategy's meaning for the overlap finder (decision/semantic.Meaning): the vector of its whole text
+    and of its subject words (float32 bytes), its subject words and their vectors (float16 bytes, in the
+    words' order), with the hash of the text and encoder they were computed from. A meaning whose hash no
+    longer matches the strategy's text is stale and not used; it is recomputed after the change is committed
+    (strategies/embeddings.py)."""
 
     strategy = models.OneToOneField(
         Strategy,
@@ -503,6 +595,9 @@ class StrategyEmbedding(models.Model):
     )
     text_hash = models.CharField(_("hash of the embedded text"), max_length=64)
     vector = models.BinaryField(_("vector (float32)"))
+    subject_vector = models.BinaryField(_("vector of the subject words (float32)"), default=b"")
+    words = models.JSONField(_("subject words"), default=list, blank=True)
+    word_vectors = models.BinaryField(_("vectors of the subject words (float16)"), default=b"")
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
 
     class Meta:

@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy as np
 from django.contrib.auth.models import User
 from django.db.models import (
+    Avg,
     Case,
     CharField,
     Count,
@@ -29,10 +31,12 @@ from provinces.thai import fiscal_year as fiscal_year_of
 from readiness.models import Indicator
 from readiness.selectors import rounds as readiness_rounds
 
+from . import embeddings
 from .access import visibility_key, visible_strategies
 from .charts import strategy_matrix
 from .choices import FundingSource, StrategyStatus
 from .deadlines import with_proposed_at
+from .decision import semantic
 from .matrix import LETTERS, QUADRANTS, SPLIT
 from .models import Criterion, CriterionScore, ProgressNote, Project, Strategy, StrategyReview
 
@@ -393,3 +397,94 @@ def briefing_strategies(
         includes_unapproved=any(s.status not in APPROVED_STATUSES for s in strategies),
         hidden=qs.count() - len(strategies),
     )
+
+
+# --- other clusters' practice ----------------------------------------------------------------------------
+
+PRACTICE_LIMIT = 5
+# Below this cosine two strategies are hardly about the same thing: shown as nothing rather than as noise.
+# Lower than the finder's cosine-alone threshold (0.48, docs/decision-support.md): related practice counts.
+PRACTICE_MIN_COSINE = 0.40
+PRACTICE_YEARS = 1  # fiscal years either side of the strategy's own
+
+
+@dataclass
+class Practice:
+    """Strategies of other clusters close in meaning to one strategy (advisors' panel on its page)."""
+
+    ready: bool  # the strategy has a current meaning vector (else nothing can be compared yet)
+    strategies: list[Strategy] = field(default_factory=list)  # each with ``similarity``, best first
+    compared: int = 0  # strategies of other clusters with a current vector in the years looked at
+
+
+def with_progress(qs: QuerySet[Strategy]) -> QuerySet[Strategy]:
+    """``mean_progress``: the mean progress (%) of each strategy's projects (0 without projects)."""
+    projects = Project.objects.filter(strategy=OuterRef("pk")).order_by().values("strategy")
+    return qs.annotate(
+        mean_progress=Coalesce(Subquery(projects.annotate(p=Avg("progress")).values("p")), Value(0.0))
+    )
+
+
+def _practice_ranking(strategy: Strategy, limit: int) -> tuple[bool, list[tuple[int, float]], int]:
+    """(has a current meaning, [(strategy id, cosine)] best first, how many were compared): the same for
+    every viewer who sees the whole country. Two queries."""
+    stored = embeddings.vectors_for([strategy]).get(strategy.pk)
+    if stored is None:
+        return False, [], 0
+    own = semantic.as_meaning(stored).full  # the vector of the whole text, as stored for the others
+    cluster_id = strategy.cluster_id or (strategy.province.cluster_id if strategy.province_id else None)
+    others = (
+        Strategy.objects.filter(
+            fiscal_year__gte=strategy.fiscal_year - PRACTICE_YEARS,
+            fiscal_year__lte=strategy.fiscal_year + PRACTICE_YEARS,
+            embedding__isnull=False,
+        )
+        .exclude(status=StrategyStatus.DROPPED)
+        .exclude(pk=strategy.pk)
+    )
+    if cluster_id is not None:
+        # A province outside every cluster (Bangkok) has no cluster id: it stays, as "elsewhere".
+        others = others.exclude(cluster_id=cluster_id).exclude(province__cluster_id=cluster_id)
+    ids, vectors = [], []
+    for s in others.only("pk", "title_th", "title_en", "summary_th", "summary_en").annotate(
+        stored_hash=F("embedding__text_hash"), stored_vector=F("embedding__vector")
+    ):
+        vector = semantic.from_bytes(s.stored_vector)
+        if vector is not None and s.stored_hash == embeddings.hash_of(s):  # a stale vector is not used
+            ids.append(s.pk)
+            vectors.append(vector)
+    if not ids:
+        return True, [], 0
+    cosines = np.stack(vectors) @ own
+    best = np.argsort(-cosines, kind="stable")[:limit]
+    return True, [(ids[i], float(cosines[i])) for i in best if cosines[i] >= PRACTICE_MIN_COSINE], len(ids)
+
+
+def practice_elsewhere(*, user: User, strategy: Strategy, limit: int = PRACTICE_LIMIT) -> Practice:
+    """Up to ``limit`` live strategies of OTHER clusters (and of provinces in no cluster), of this fiscal
+    year or the one before or after, nearest in meaning to ``strategy`` by the cosine of their STORED
+    whole-text vectors — nothing is encoded here; a stale vector (of an older text) is not used. The
+    ranking reads every vector of three fiscal years, so it is computed once per version of the data; then
+    two queries whatever the number of strategies (the data version, the chosen few with owner, cluster,
+    quadrant, budget and progress, as far as ``user`` may open them), four when it is computed."""
+    ready, ranked, compared = dataversion.cached(
+        "practice-elsewhere",
+        domains=("strategies",),
+        parts=(strategy.pk, limit, PRACTICE_YEARS, PRACTICE_MIN_COSINE),
+        compute=lambda: _practice_ranking(strategy, limit),
+    )
+    if not ready:
+        return Practice(ready=False)
+    chosen = dict(ranked)
+    rows = {
+        s.pk: s
+        for s in with_progress(
+            with_quadrant(with_budget(visible_strategies(user).filter(pk__in=list(chosen))))
+        ).select_related("province", "province__cluster", "cluster")
+    } if chosen else {}  # fmt: skip
+    found = []
+    for pk, similarity in ranked:
+        if (s := rows.get(pk)) is not None:
+            s.similarity = similarity
+            found.append(s)
+    return Practice(ready=True, strategies=found, compared=compared)

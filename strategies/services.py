@@ -130,7 +130,17 @@ def strategy_create(
     strategy.save()
     strategy.indicators.set(_indicators(strategy, data.indicator_ids))
     embeddings.schedule([strategy.pk])
+    _announce_text(strategy, by, created=True)
     return strategy
+
+
+def _announce_text(strategy: Strategy, by: User, *, created: bool) -> None:
+    """Tell listeners (the similar-strategy notification) of a new or re-worded strategy once committed."""
+    transaction.on_commit(
+        lambda: signals.strategy_text_saved.send_robust(
+            sender=Strategy, strategy=strategy, by=by, created=created
+        )
+    )
 
 
 def _owner_kwargs(owner: Province | Cluster) -> dict:
@@ -166,12 +176,15 @@ def strategy_update(*, strategy: Strategy, data: StrategyData, scores: dict[int,
             % {"status": strategy.get_status_display()}
         )
     _check_data(data)
+    text_before = embeddings.text_of(strategy)
     _apply(strategy, data)
     _apply_scores(strategy, scores)
     strategy._history_user = by
     strategy.save()
     strategy.indicators.set(_indicators(strategy, data.indicator_ids))
     embeddings.schedule([strategy.pk])  # the task re-encodes only if the title or summary changed
+    if embeddings.text_of(strategy) != text_before:
+        _announce_text(strategy, by, created=False)
     return strategy
 
 

@@ -1,8 +1,8 @@
 """Events of strategies, for whoever wants to hear of them (the notifications app listens).
 
-Sent by the services inside their transaction, with ``send_robust``: a listener's failure is logged by
-Django and never undoes or refuses the user's action. Every signal is sent with ``sender=Strategy`` and
-the keyword arguments named below.
+Sent by the services inside their transaction (``strategy_text_saved``: once it has committed), with
+``send_robust``: a listener's failure is logged by Django and never undoes or refuses the user's action.
+Every signal is sent with ``sender=Strategy`` and the keyword arguments named below.
 """
 
 from django.dispatch import Signal
@@ -28,3 +28,8 @@ overlap_decided = Signal()
 #: An import created or changed strategies. Arguments: ``created`` and ``changed`` (lists of Strategy),
 #: ``by`` (None for the command without --as).
 strategies_imported = Signal()
+
+#: A strategy was created, or its title or summary changed. Sent AFTER the saving transaction has committed
+#: (nothing is announced for a save that rolls back, and listeners read what was saved). Arguments:
+#: ``strategy``, ``by``, ``created`` (True for a new strategy).
+strategy_text_saved = Signal()

@@ -396,3 +396,37 @@ def is_generic(word: str) -> bool:
 
 def weight_of(word: str) -> float:
     return GENERIC_WEIGHT if is_generic(word) else 1.0
+
+
+MAX_SUBJECT_WORDS = 32  # distinct subject words kept per strategy (title first): what the summary adds later
+
+
+def subject_words(title: str, summary: str) -> tuple[str, ...]:
+    """The words that say what a strategy is ABOUT: its content words without the generic ones and the place
+    names (see GENERIC and place_names), title first, each once, at most MAX_SUBJECT_WORDS."""
+    seen: dict[str, None] = {}
+    for word in (*words(title), *words(summary)):
+        if not is_generic(word):
+            seen.setdefault(word, None)
+            if len(seen) >= MAX_SUBJECT_WORDS:
+                break
+    return tuple(seen)
+
+
+def subject_text(title: str, summary: str) -> str:
+    """The title's and the summary's subject words in their order (repeats kept), joined by spaces: the plan
+    with its boilerplate (ส่งเสริม…, พัฒนา…, the province names) taken out. The title when nothing is left."""
+    kept = [w for w in (*words(title), *words(summary)) if not is_generic(w)]
+    return " ".join(kept) if kept else (title or "").strip()
+
+
+_THAI_LETTER = re.compile(r"[\u0E00-\u0E7F]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def mainly_thai(text: str) -> bool:
+    """Whether at least half of the letters of a text are Thai (an English-only plan is not)."""
+    text = text[:MAX_CHARS]
+    thai = len(_THAI_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    return thai >= 0.5 * max(1, thai + latin)

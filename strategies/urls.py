@@ -5,6 +5,7 @@ from . import views, views_decision, views_import
 urlpatterns = [
     path("strategies/", views.strategy_list, name="strategy_list"),
     path("strategies/new/", views.strategy_create, name="strategy_create"),
+    path("strategies/similar/", views.strategy_similar, name="strategy_similar"),
     path("strategies/review/", views.strategy_review_queue, name="strategy_review_queue"),
     path("strategies/matrix/", views.matrix_national, name="matrix_national"),
     path("strategies/matrix/clusters/<str:code>/", views.matrix_cluster, name="matrix_cluster"),

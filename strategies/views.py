@@ -19,7 +19,9 @@ from provinces.access import (
     scope_of,
 )
 from provinces.choices import Role
-from provinces.listing import export_response, list_page, status_filter, status_value
+from provinces.fragments import page_body
+from provinces.listing import FORMATS, export_response, list_page, status_filter, status_value
+from provinces.models import Cluster, Province
 from provinces.parsing import parse_fiscal_year, parse_id
 from provinces.selectors import cluster_choices
 from provinces.text import without_nul
@@ -28,10 +30,11 @@ from readiness import charts as readiness_charts
 from readiness import selectors as readiness
 from readiness.choices import DIMENSIONS, Dimension
 
-from . import lists, selectors, services
+from . import lists, selectors, services, similar
 from .access import (
     can_edit_strategy,
     can_import,
+    can_own,
     can_review_strategies,
     get_project_for_user,
     get_strategy_for_user,
@@ -125,7 +128,8 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
     owners = owners_for_user(request.user)
     if not owners:
         raise Http404("strategy")
-    fy = _current_fy()
+    # A link may name the owner, the year and the text to start from (the hint's joint-strategy offer).
+    fy = parse_fiscal_year(request.GET.get("fy", "")) or _current_fy()
     # Bound on every POST, even an empty one (nothing filled in or ticked), so that it shows its errors.
     form = StrategyForm(
         request.POST if request.method == "POST" else None,
@@ -135,8 +139,10 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
         initial={
             "fiscal_year": fy,
             "owner": request.GET.get("owner") or (owners[0].code if len(owners) == 1 else ""),
+            **similar.prefill(request.GET),
         },
     )
+    form.watch_similar(reverse("strategy_similar"))
     error = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,6 +177,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fixed_owner=True,
     )
     form.fields["fiscal_year"].disabled = True
+    form.watch_similar(reverse("strategy_similar"), strategy_pk=strategy.pk)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,18 +199,76 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _draft_owner(request: HttpRequest, data) -> tuple[Province | Cluster | None, int, int | None]:
+    """(owner, fiscal year, strategy being edited) of the draft the hint is asked about; 404 for a strategy
+    or an owner the user may not write for. The owner is None while the form offers several and none is
+    chosen yet."""
+    if raw := data.get("strategy", ""):
+        pk = parse_id(raw)
+        if pk is None:
+            raise Http404("strategy")
+        strategy = get_strategy_for_user(request.user, pk)
+        if not can_edit_strategy(request.user, strategy):
+            raise Http404("strategy")
+        return strategy.owner, strategy.fiscal_year, strategy.pk
+    owners = {o.code: o for o in owners_for_user(request.user)}
+    if not owners:
+        raise Http404("owner")
+    fy = parse_fiscal_year(data.get("fiscal_year", "")) or _current_fy()
+    code = data.get("owner", "")
+    if not code:
+        return (next(iter(owners.values())) if len(owners) == 1 else None), fy, None
+    owner = owners.get(code)
+    if owner is None or not can_own(request.user, owner):
+        raise Http404("owner")
+    return owner, fy, None
+
+
+@require_http_methods(["GET", "POST"])
+def strategy_similar(request: HttpRequest) -> HttpResponse:
+    """The similar-plans hint of the strategy form (an htmx fragment): strategies already in the draft
+    owner's cluster this fiscal year that the overlap finder would report with the draft. The form posts
+    the draft as it is typed; GET takes the same fields (a link, the benchmark)."""
+    data = request.POST if request.method == "POST" else request.GET
+    owner, fy, editing = _draft_owner(request, data)
+    if owner is None:
+        return render(request, "strategies/_similar_plans.html", {"choose_owner": True})
+    draft = similar.Draft(
+        owner=owner,
+        fiscal_year=fy,
+        title_th=similar.clean(data.get("title_th", ""), similar.MAX_TITLE),
+        title_en=similar.clean(data.get("title_en", ""), similar.MAX_TITLE),
+        summary_th=similar.clean(data.get("summary_th", ""), similar.MAX_SUMMARY),
+        summary_en=similar.clean(data.get("summary_en", ""), similar.MAX_SUMMARY),
+        pillar=data.get("pillar", "") if data.get("pillar", "") in Pillar.values else "",
+        work_area=data.get("work_area", "") if data.get("work_area", "") in WorkArea.values else "",
+        dimensions=frozenset(d for d in DIMENSIONS if data.get(f"builds_{d}")),
+        editing=editing,
+    )
+    return render(
+        request, "strategies/_similar_plans.html", {"hint": similar.hint(user=request.user, draft=draft)}
+    )
+
+
 @require_GET
 def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = get_strategy_for_user(request.user, pk)
     page = selectors.strategy_page(strategy=strategy)
     editable = can_edit_strategy(request.user, strategy)
     reviewer = can_review_strategies(request.user)
+    # Other clusters' practice: for advisors and administrators, who see every cluster.
+    practice = (
+        selectors.practice_elsewhere(user=request.user, strategy=strategy)
+        if is_nationwide(request.user)
+        else None
+    )
     return render(
         request,
         "strategies/strategy_detail.html",
         {
             "strategy": strategy,
             "page": page,
+            "practice": practice,
             "flags": project_flags(page.projects),
             "partner_labels": dict(PartnerSector.choices),
             "editable": editable,
@@ -499,25 +564,28 @@ def _matrix_page(
 ) -> HttpResponse:
     if filters.fiscal_year is None:
         filters.fiscal_year = selectors.default_fiscal_year()
-    colour_by = "status" if request.GET.get("colour") == "status" else "pillar"
     reviewer = can_review_strategies(request.user)
-    figure = selectors.matrix_figure(
-        user=request.user, filters=filters, title=title, colour_by=colour_by, draggable=reviewer
-    )
-    # The table beneath: a page of the same strategies at a time, sortable and exportable like the list.
-    listing = list_page(
-        request, selectors.strategies_for(user=request.user, filters=filters), lists.STRATEGY_LIST
-    )
-    if listing.export:
-        return export_response(listing, lists.STRATEGY_LIST)
-    return render(
-        request,
-        "strategies/matrix.html",
-        {
+
+    def listing():
+        # The table beneath: a page of the same strategies at a time, sortable and exportable like the list.
+        return list_page(
+            request, selectors.strategies_for(user=request.user, filters=filters), lists.STRATEGY_LIST
+        )
+
+    if request.GET.get("export") in FORMATS:
+        return export_response(listing(), lists.STRATEGY_LIST)
+
+    def context() -> dict:
+        colour_by = "status" if request.GET.get("colour") == "status" else "pillar"
+        figure = selectors.matrix_figure(
+            user=request.user, filters=filters, title=title, colour_by=colour_by, draggable=reviewer
+        )
+        page = listing()
+        return {
             "title": title,
             "matrix": figure.svg,
-            "listing": listing,
-            "strategies": listing.rows,
+            "listing": page,
+            "strategies": page.rows,
             "counts": figure.counts,
             "quadrants": QUADRANTS,
             "readiness_chart": _readiness_chart(readiness_title, **readiness_of),
@@ -527,8 +595,10 @@ def _matrix_page(
             "reviewer": reviewer,
             "clusters": cluster_choices(user=request.user) if unit is None else [],
             **_filter_context(request, filters),
-        },
-    )
+        }
+
+    body = page_body(request, "matrix", template="strategies/_matrix_body.html", context=context)
+    return render(request, "strategies/matrix.html", {"body": body, "reviewer": reviewer})
 
 
 def _readiness_chart(title: str, **unit):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from provinces.access import get_cluster_for_user, is_nationwide, require
 from provinces.errors import WorkflowError
+from provinces.fragments import page_body
 from provinces.parsing import parse_fiscal_year
 from readiness.choices import Dimension
 
@@ -32,15 +33,13 @@ def decision_cluster(request: HttpRequest, code: str) -> HttpResponse:
     cluster = get_cluster_for_user(request.user, code)
     fiscal_year = _fiscal_year(request)
     needs_only = request.GET.get("funding") == "needs"
-    page = selectors.cluster_decision(
-        user=request.user, cluster=cluster, fiscal_year=fiscal_year, needs_only=needs_only
-    )
-    return render(
-        request,
-        "strategies/decision_cluster.html",
-        {
+
+    def context() -> dict:
+        return {
             "cluster": cluster,
-            "page": page,
+            "page": selectors.cluster_decision(
+                user=request.user, cluster=cluster, fiscal_year=fiscal_year, needs_only=needs_only
+            ),
             "fiscal_year": fiscal_year,
             "fiscal_years": _years(fiscal_year),
             "needs_only": needs_only,
@@ -48,8 +47,13 @@ def decision_cluster(request: HttpRequest, code: str) -> HttpResponse:
             "dimensions": {d.value: d.label for d in Dimension},
             "overlap_threshold": selectors.overlap_threshold(),
             "gap_threshold": selectors.gap_threshold(),
-        },
-    )
+        }
+
+    body = page_body(
+        request, "decision_cluster", template="strategies/_decision_cluster_body.html", context=context,
+        parts=(selectors.settings_key(),),
+    )  # fmt: skip
+    return render(request, "strategies/decision_cluster.html", {"cluster": cluster, "body": body})
 
 
 @require_POST
@@ -119,16 +123,20 @@ def decision_national(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "cluster")
     if sort.lstrip("-") not in selectors.SORT_KEYS:
         sort = "cluster"
-    rows = selectors.national_summary(fiscal_year=fiscal_year, sort=sort)
-    return render(
-        request,
-        "strategies/decision_national.html",
-        {
+
+    def context() -> dict:
+        rows = selectors.national_summary(fiscal_year=fiscal_year, sort=sort)
+        return {
             "rows": rows,
             "headers": _sort_headers(sort),
             "sort": sort,
             "fiscal_year": fiscal_year,
             "fiscal_years": _years(fiscal_year),
             "totals": selectors.national_totals(rows),
-        },
-    )
+        }
+
+    body = page_body(
+        request, "decision_national", template="strategies/_decision_national_body.html", context=context,
+        parts=(selectors.settings_key(),),
+    )  # fmt: skip
+    return render(request, "strategies/decision_national.html", {"body": body})

@@ -1,5 +1,7 @@
 """Filters for readiness numbers: scores, signed changes, percentages, dictionary look-ups."""
 
+from decimal import Decimal
+
 from django import template
 
 from readiness.scoring import rounded
@@ -8,13 +10,14 @@ register = template.Library()
 
 
 @register.filter
-def score(value) -> str:
+def score(value: float | Decimal | str | None) -> str:
     """A 0–100 score with one decimal (rounded as everywhere, see scoring.rounded), or an en dash."""
-    return "–" if value is None or value == "" else str(rounded(value))
+    # "" is what a template gives for a missing variable; a number's text reads as the number.
+    return "–" if value is None or value == "" else str(rounded(float(value)))
 
 
 @register.filter
-def signed(value) -> str:
+def signed(value: float | Decimal | None) -> str:
     """A change with its sign: +3.2, −1.0, or nothing."""
     if value is None:
         return ""
@@ -23,9 +26,9 @@ def signed(value) -> str:
 
 
 @register.filter
-def percent(value) -> str:
+def percent(value: float | Decimal | str | None) -> str:
     """A share 0–1 as a whole percentage; the API gives the same share to two decimals."""
-    return "–" if value is None or value == "" else f"{rounded(value, 2) * 100:.0f}%"
+    return "–" if value is None or value == "" else f"{rounded(float(value), 2) * 100:.0f}%"
 
 
 @register.filter

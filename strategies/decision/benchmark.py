@@ -57,3 +57,30 @@ def synthetic_docs(n: int, *, seed: int = 2570, fiscal_years: tuple[int, ...] = 
             )
         )
     return docs
+
+
+def synthetic_meanings(docs: list[Doc]) -> dict:
+    """Stand-in meanings for timing (no encoder): seeded random unit vectors, one per distinct word, so
+    that strategies sharing subject words have similar word vectors, as real ones do."""
+    import zlib
+
+    import numpy as np
+
+    from . import semantic
+
+    def unit(seed: int) -> np.ndarray:
+        v = np.random.default_rng(seed).standard_normal(semantic.DIMENSIONS).astype(np.float32)
+        return v / np.linalg.norm(v)
+
+    result = {}
+    for d in docs:
+        words = semantic.subject_words(d.title, d.summary)
+        vectors = np.stack([unit(zlib.crc32(w.encode())) for w in words]) if words else None
+        full = vectors.mean(0) if vectors is not None else unit(d.id)
+        result[d.id] = semantic.Meaning(
+            full=full / np.linalg.norm(full),
+            subject=full / np.linalg.norm(full),
+            words=words,
+            word_vectors=vectors if vectors is not None else np.zeros((0, semantic.DIMENSIONS), np.float32),
+        )
+    return result

@@ -18,6 +18,7 @@ import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from strategies import thai_text
 
@@ -97,9 +98,9 @@ class _Features:
     key_set: frozenset[str]  # the words that are not generic
 
 
-def _counts(doc: Doc) -> tuple[Counter, Counter]:
-    title = thai_text.words(doc.title)
-    summary = thai_text.words(doc.summary)
+def _counts(title_text: str, summary_text: str) -> tuple[Counter, Counter]:
+    title = thai_text.words(title_text)
+    summary = thai_text.words(summary_text)
     words = Counter(title)
     words.update(title)  # the title counts twice
     words.update(summary)
@@ -111,32 +112,59 @@ def _counts(doc: Doc) -> tuple[Counter, Counter]:
     return words, grams
 
 
+@dataclass(frozen=True, eq=False)
+class _Terms:
+    """What a text brings to the features whatever its bucket: its counts of words and of letter 3-grams,
+    and its sets of terms (built as _features always built them, so that they are iterated, and the pair
+    scores summed, in the same order). Read only: shared by every bucket the text is in."""
+
+    words: Counter
+    grams: Counter
+    word_set: frozenset[str]
+    gram_set: frozenset[str]
+    key_set: frozenset[str]  # the words that are not generic
+
+
+# Kept per text: the similar-plans hint scores the same candidates again at every pause in the typing, and
+# the decision tab, after one strategy changed, the same texts of its bucket (a few KB a text).
+@lru_cache(maxsize=2048)
+def _terms_of(title: str, summary: str) -> _Terms:
+    words, grams = _counts(title, summary)
+    return _Terms(
+        words=words,
+        grams=grams,
+        word_set=frozenset(words),
+        gram_set=frozenset(grams),
+        key_set=frozenset(t for t in words if not thai_text.is_generic(t)),
+    )
+
+
 def _unit(vector: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(v * v for v in vector.values()))
     return {k: v / norm for k, v in vector.items()} if norm else {}
 
 
 def _features(docs: list[Doc]) -> list[_Features]:
-    counts = [_counts(d) for d in docs]
+    terms = [_terms_of(d.title, d.summary) for d in docs]
     n = len(docs)
     word_df: Counter = Counter()
     gram_df: Counter = Counter()
-    for words, grams in counts:
-        word_df.update(words.keys())
-        gram_df.update(grams.keys())
+    for text in terms:
+        word_df.update(text.words.keys())  # one for each text a term is in
+        gram_df.update(text.grams.keys())
     word_idf = {t: math.log((1 + n) / (1 + c)) + 1 for t, c in word_df.items()}
     gram_idf = {t: math.log((1 + n) / (1 + c)) + 1 for t, c in gram_df.items()}
     result = []
-    for words, grams in counts:
-        w = {t: (1 + math.log(c)) * word_idf[t] * thai_text.weight_of(t) for t, c in words.items()}
-        g = {t: math.sqrt(c) * gram_idf[t] for t, c in grams.items()}
+    for text in terms:
+        w = {t: (1 + math.log(c)) * word_idf[t] * thai_text.weight_of(t) for t, c in text.words.items()}
+        g = {t: math.sqrt(c) * gram_idf[t] for t, c in text.grams.items()}
         result.append(
             _Features(
                 words=_unit(w),
                 grams=_unit(g),
-                word_set=frozenset(words),
-                gram_set=frozenset(grams),
-                key_set=frozenset(t for t in words if not thai_text.is_generic(t)),
+                word_set=text.word_set,
+                gram_set=text.gram_set,
+                key_set=text.key_set,
             )
         )
     return result
@@ -155,10 +183,28 @@ def _evidence(a: Doc, b: Doc) -> int:
     return shared
 
 
-def score_pairs(docs: list[Doc], *, threshold: float, feats: list[_Features] | None = None) -> list[Pair]:
-    """Scored pairs of one bucket (different owners only) at or above the threshold."""
+def score_pairs(
+    docs: list[Doc],
+    *,
+    threshold: float,
+    feats: list[_Features] | None = None,
+    only: Iterable[int] | None = None,
+) -> list[Pair]:
+    """Scored pairs of one bucket (different owners only) at or above the threshold. With ``only``
+    (positions in ``docs``), the pairs involving one of those positions alone: each scored exactly as the
+    whole bucket's scoring scores it (the same features, the same order of its two sides), in the same
+    order."""
     feats = feats if feats is not None else _features(docs)
     pairs = []
+    if only is not None:
+        chosen = set(only)
+        for i, j in sorted({(min(i, j), max(i, j)) for i in chosen for j in range(len(docs)) if j != i}):
+            a, b, fa, fb = docs[i], docs[j], feats[i], feats[j]
+            if a.owner == b.owner or len(fa.word_set) < MIN_WORDS or len(fb.word_set) < MIN_WORDS:
+                continue
+            if (pair := _pair(a, b, fa, fb, threshold)) is not None:
+                pairs.append(pair)
+        return pairs
     for i, a in enumerate(docs):
         fa = feats[i]
         if len(fa.word_set) < MIN_WORDS:
@@ -170,18 +216,26 @@ def score_pairs(docs: list[Doc], *, threshold: float, feats: list[_Features] | N
             fb = feats[j]
             if len(fb.word_set) < MIN_WORDS:
                 continue
-            if fa.key_set.isdisjoint(fb.key_set):
-                continue  # no content word in common: generic words and letters alone never make an overlap
-            word = _dot(fa.words, fb.words, fa.word_set & fb.word_set)
-            if word < MIN_WORD_COSINE:
-                continue
-            text = WORD_SHARE * word + (1 - WORD_SHARE) * _dot(fa.grams, fb.grams, fa.gram_set & fb.gram_set)
-            if text < threshold / 2:
-                continue
-            score = min(1.0, text + EVIDENCE_BONUS * _evidence(a, b))
-            if score >= threshold:
-                pairs.append(Pair(a, b, score, text) if a.id < b.id else Pair(b, a, score, text))
+            if (pair := _pair(a, b, fa, fb, threshold)) is not None:
+                pairs.append(pair)
     return pairs
+
+
+def _pair(a: Doc, b: Doc, fa: _Features, fb: _Features, threshold: float) -> Pair | None:
+    """The pair of a and b (a before b in the bucket: the sums run in that order) when it reaches the
+    threshold; the caller has checked the owners and the number of words."""
+    if fa.key_set.isdisjoint(fb.key_set):
+        return None  # no content word in common: generic words and letters alone never make an overlap
+    word = _dot(fa.words, fb.words, fa.word_set & fb.word_set)
+    if word < MIN_WORD_COSINE:
+        return None
+    text = WORD_SHARE * word + (1 - WORD_SHARE) * _dot(fa.grams, fb.grams, fa.gram_set & fb.gram_set)
+    if text < threshold / 2:
+        return None
+    score = min(1.0, text + EVIDENCE_BONUS * _evidence(a, b))
+    if score < threshold:
+        return None
+    return Pair(a, b, score, text) if a.id < b.id else Pair(b, a, score, text)
 
 
 def _components(pairs: list[Pair]) -> list[list[Pair]]:
@@ -237,7 +291,14 @@ _SCORED_MAX = 128
 _SCORED_LOCK = threading.Lock()
 
 
-def _scored(bucket: list[Doc], threshold: float) -> tuple[list[Pair], list[_Features]]:
+def _scored(
+    bucket: list[Doc], threshold: float, only: Iterable[int] | None = None
+) -> tuple[list[Pair], list[_Features]]:
+    """The bucket's scored pairs and features; with ``only``, the pairs involving those positions alone
+    (score_pairs), not kept: a draft's bucket is asked about once."""
+    if only is not None:
+        features = _features(bucket)
+        return score_pairs(bucket, threshold=threshold, feats=features, only=only), features
     key = (tuple(bucket), threshold)
     with _SCORED_LOCK:
         if (hit := _SCORED.get(key)) is not None:

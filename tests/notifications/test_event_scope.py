@@ -165,6 +165,27 @@ def briefing(w, monkeypatch):
     return {"planner_cm"}
 
 
+def similar_strategy(w):
+    from django.test import TestCase
+
+    coffee = ("ส่งเสริมการปลูกกาแฟอาราบิก้าบนดอยสูง", "คั่วเมล็ดกาแฟ และสร้างตราสินค้ากาแฟชุมชน")
+    c = w["cast"]
+
+    def create(owner, by, title):
+        data = strategy_services.StrategyData(title_th=title, summary_th=coffee[1], work_area="development",
+                                              pillar="economic")  # fmt: skip
+        return strategy_services.strategy_create(owner=owner, fiscal_year=2570, data=data, scores={}, by=by)
+
+    create(Province.objects.get(code="TH-50"), c["planner"], coffee[0])
+    create(Province.objects.get(code="TH-52"), c["planner_lampang"], coffee[0] + "ลำปาง")
+    create(Cluster.objects.get(code="NE-UP1"), c["secretariat_other"], coffee[0])  # another cluster: never
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        create(Cluster.objects.get(code="N-UP1"), c["secretariat"], coffee[0] + "ของกลุ่มจังหวัด")
+    # The owners of the two similar provincial strategies (the mover plans Lampang now), who may all open a
+    # strategy of their cluster; not the actor.
+    return {"planner_cm", "planner_lp", "planner_moved"}
+
+
 EVENTS = {
     NotificationKind.ASSESSMENT_SUBMITTED: submitted,
     NotificationKind.ASSESSMENT_RETURNED: returned,
@@ -177,6 +198,7 @@ EVENTS = {
     NotificationKind.STRATEGY_RETURNED: strategy_returned,
     NotificationKind.OVERLAP_DECISION: overlap,
     NotificationKind.IMPORT_CHANGED: imported,
+    NotificationKind.SIMILAR_STRATEGY: similar_strategy,
 }
 
 

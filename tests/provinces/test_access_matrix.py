@@ -94,6 +94,9 @@ EXPECTED = {
     # (and {nup1_p}, {udon_p} of theirs)
     ("strategy_list", ()): ALL_OK,
     ("strategy_create", ()): row(LOGIN, 200, 200, 200, 200, 404, 200),
+    # The form's similar-plans hint: whoever may write a strategy (an owner of theirs; the other cases are in
+    # tests/strategies/test_similar_hint.py).
+    ("strategy_similar", ()): row(LOGIN, 200, 200, 200, 200, 404, 200),
     ("strategy_review_queue", ()): row(LOGIN, 404, 404, 404, 404, 200, 404),
     ("matrix_national", ()): row(LOGIN, 404, 404, 404, 404, 200, 200),
     ("matrix_cluster", ("N-UP1",)): row(LOGIN, 200, 200, 200, 404, 200, 200),

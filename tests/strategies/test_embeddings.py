@@ -33,12 +33,13 @@ def automatic(settings, monkeypatch):
 
 @pytest.fixture
 def encoded(monkeypatch):
-    """The texts the real encoder is asked to encode, in order."""
-    seen: list[str] = []
+    """The calls of the real encoder, in order: each the texts of one batch (a strategy's whole text, its
+    subject text and its subject words go in one call)."""
+    seen: list[list[str]] = []
     real = semantic.encode
 
     def spy(texts):
-        seen.extend(texts)
+        seen.append(list(texts))
         return real(texts)
 
     monkeypatch.setattr(semantic, "encode", spy)
@@ -62,9 +63,12 @@ def test_it_stores_a_vector_after_commit_and_recomputes_it_only_when_the_text_ch
     stored = StrategyEmbedding.objects.get(strategy=strategy)
     assert (
         stored.text_hash == embeddings.hash_of(strategy)
-        and len(bytes(stored.vector)) == 4 * semantic.DIMENSIONS
+        and len(bytes(stored.vector)) == len(bytes(stored.subject_vector)) == 4 * semantic.DIMENSIONS
     )
-    assert len(encoded) == 1 and COFFEE[0] in encoded[0]
+    # Its subject words without the boilerplate (ส่งเสริม, the province), each with a half-precision vector.
+    assert "กาแฟ" in stored.words and "ส่งเสริม" not in stored.words
+    assert len(bytes(stored.word_vectors)) == 2 * semantic.DIMENSIONS * len(stored.words)
+    assert len(encoded) == 1 and any(COFFEE[0] in text for text in encoded[0])
     assert set(embeddings.vectors_for([strategy])) == {strategy.pk}
 
     # Another field changes, the text does not: nothing is encoded again.
@@ -80,7 +84,7 @@ def test_it_stores_a_vector_after_commit_and_recomputes_it_only_when_the_text_ch
         strategy = services.strategy_update(
             strategy=strategy, data=new_text, scores=scores(criteria), by=planner
         )
-    assert len(encoded) == 2 and "เปิดร้านกาแฟชุมชน" in encoded[1]
+    assert len(encoded) == 2 and any("เปิดร้านกาแฟชุมชน" in text for text in encoded[1])
     assert (
         StrategyEmbedding.objects.get(strategy=strategy).text_hash
         == embeddings.hash_of(strategy)
@@ -155,8 +159,22 @@ def test_it_embeds_imported_strategies_after_the_import_commits(
         assert not StrategyEmbedding.objects.exists()
     imported = list(Strategy.objects.all())
     assert len(imported) == 2 and set(embeddings.vectors_for(imported)) == {s.pk for s in imported}
-    assert len(encoded) == 2
+    assert len(encoded) == 1  # one batch
     # The same file again changes nothing: nothing is encoded again.
     with django_capture_on_commit_callbacks(execute=True):
         strategies_import(strategies=data_file("strategies_good.csv"), by=admin_user)
-    assert len(encoded) == 2
+    assert len(encoded) == 1
+
+
+def test_it_recomputes_a_meaning_stored_by_the_earlier_recipe(make_strategy, planner, encoded):
+    strategy = make_strategy("TH-50", planner, title_th=COFFEE[0], summary_th=COFFEE[1])
+    embeddings.embed_strategies()
+    row = StrategyEmbedding.objects.get(strategy=strategy)
+    # As a row of the first recipe looked: the whole text's vector only, under its own hash.
+    StrategyEmbedding.objects.filter(pk=row.pk).update(subject_vector=b"", words=[], word_vectors=b"")
+    assert embeddings.vectors_for([strategy]) == {}  # incomplete: matched by words alone
+    StrategyEmbedding.objects.filter(pk=row.pk).update(text_hash="0" * 64)
+    assert embeddings.embed_strategies() == 1 and len(encoded) == 2
+    meaning = embeddings.vectors_for([strategy])[strategy.pk]
+    assert meaning.words == tuple(StrategyEmbedding.objects.get(pk=row.pk).words) and "กาแฟ" in meaning.words
+    assert meaning.word_vectors.shape == (len(meaning.words), semantic.DIMENSIONS)

