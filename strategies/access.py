@@ -31,9 +31,9 @@ def visible_strategies(user: User | AnonymousUser) -> QuerySet[Strategy]:
         cluster_id = scope.province.cluster_id
         return Strategy.objects.filter(own | Q(cluster_id=cluster_id) if cluster_id else own)
     if role == Role.SECRETARIAT:
-        return Strategy.objects.filter(
-            Q(cluster_id=scope.cluster_id) | Q(province__cluster_id=scope.cluster_id)
-        )
+        # The member provinces as a subquery, not a join: the join's OR forces a scan of every strategy.
+        members = Province.objects.filter(cluster_id=scope.cluster_id).values("pk")
+        return Strategy.objects.filter(Q(cluster_id=scope.cluster_id) | Q(province_id__in=members))
     return Strategy.objects.none()
 
 

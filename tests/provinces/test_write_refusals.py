@@ -74,6 +74,7 @@ EXEMPT = {
     "notification_mark_all_read": "marks the visitor's own notifications read; nobody else's (tests/notifications)",
     "notification_preferences": "sets the visitor's own mail preferences (tests/notifications)",
     "notification_unsubscribe": "acts on the user its signed token names; a bad token is refused (tests/notifications)",
+    "strategy_similar": "reads only: scores a draft against plans the visitor may see, writes nothing (test_similar_hint)",
 }
 
 

@@ -71,9 +71,8 @@ def test_the_database_writes_the_vector_from_the_words(cm_draft):
     assert document.words_tsv == "'ชายแดน':1"
 
 
-def test_it_matches_through_the_indexes(cm_draft, advisor):
+def test_it_matches_through_the_indexes(cm_draft):
     from search import selectors
-    from search.access import visible_by_source
     from search.choices import KIND_OF_SOURCE
     from search.models import SearchDocument, SearchWord
     from search.text import parse_query
@@ -90,7 +89,9 @@ def test_it_matches_through_the_indexes(cm_draft, advisor):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE search_searchdocument")
         cursor.execute("ANALYZE search_searchword")
-        for source, qs in visible_by_source(advisor).items():
+        # Each source's search can use its own index (a user's few strategies may be read first instead).
+        for source in KIND_OF_SOURCE:
+            qs = SearchDocument.objects.filter(source=source)
             plan = selectors.word_for_word(qs, parse_query("ท่องเที่ยว")).order_by().explain()
             assert "search_doc_fts_" + source.split(".")[1] in plan, (source, plan)
         cursor.execute("SET LOCAL enable_seqscan = off")  # real words share fewer trigrams than these
