@@ -118,8 +118,8 @@ class _Terms:
     and its sets of terms (built as _features always built them, so that they are iterated, and the pair
     scores summed, in the same order). Read only: shared by every bucket the text is in."""
 
-    words: Counter
-    grams: Counter
+    words: dict[str, int]
+    grams: dict[str, float]
     word_set: frozenset[str]
     gram_set: frozenset[str]
     key_set: frozenset[str]  # the words that are not generic
@@ -131,8 +131,8 @@ class _Terms:
 def _terms_of(title: str, summary: str) -> _Terms:
     words, grams = _counts(title, summary)
     return _Terms(
-        words=words,
-        grams=grams,
+        words=dict(words),  # plain dicts of numbers: the garbage collector stops visiting them
+        grams=dict(grams),
         word_set=frozenset(words),
         gram_set=frozenset(grams),
         key_set=frozenset(t for t in words if not thai_text.is_generic(t)),
@@ -191,51 +191,39 @@ def score_pairs(
     only: Iterable[int] | None = None,
 ) -> list[Pair]:
     """Scored pairs of one bucket (different owners only) at or above the threshold. With ``only``
-    (positions in ``docs``), the pairs involving one of those positions alone: each scored exactly as the
-    whole bucket's scoring scores it (the same features, the same order of its two sides), in the same
-    order."""
+    (positions in ``docs``), the pairs involving one of those positions alone: the same pairs, in the same
+    order, each scored exactly as the whole bucket's loop scores it."""
     feats = feats if feats is not None else _features(docs)
+    picked = None if only is None else set(only)
+    chosen = sorted(picked or ())
     pairs = []
-    if only is not None:
-        chosen = set(only)
-        for i, j in sorted({(min(i, j), max(i, j)) for i in chosen for j in range(len(docs)) if j != i}):
-            a, b, fa, fb = docs[i], docs[j], feats[i], feats[j]
-            if a.owner == b.owner or len(fa.word_set) < MIN_WORDS or len(fb.word_set) < MIN_WORDS:
-                continue
-            if (pair := _pair(a, b, fa, fb, threshold)) is not None:
-                pairs.append(pair)
-        return pairs
     for i, a in enumerate(docs):
         fa = feats[i]
         if len(fa.word_set) < MIN_WORDS:
             continue
-        for j in range(i + 1, len(docs)):
+        if picked is None or i in picked:
+            partners: Iterable[int] = range(i + 1, len(docs))
+        else:
+            partners = [j for j in chosen if j > i]
+        for j in partners:
             b = docs[j]
             if a.owner == b.owner:
                 continue
             fb = feats[j]
             if len(fb.word_set) < MIN_WORDS:
                 continue
-            if (pair := _pair(a, b, fa, fb, threshold)) is not None:
-                pairs.append(pair)
+            if fa.key_set.isdisjoint(fb.key_set):
+                continue  # no content word in common: generic words and letters alone never make an overlap
+            word = _dot(fa.words, fb.words, fa.word_set & fb.word_set)
+            if word < MIN_WORD_COSINE:
+                continue
+            text = WORD_SHARE * word + (1 - WORD_SHARE) * _dot(fa.grams, fb.grams, fa.gram_set & fb.gram_set)
+            if text < threshold / 2:
+                continue
+            score = min(1.0, text + EVIDENCE_BONUS * _evidence(a, b))
+            if score >= threshold:
+                pairs.append(Pair(a, b, score, text) if a.id < b.id else Pair(b, a, score, text))
     return pairs
-
-
-def _pair(a: Doc, b: Doc, fa: _Features, fb: _Features, threshold: float) -> Pair | None:
-    """The pair of a and b (a before b in the bucket: the sums run in that order) when it reaches the
-    threshold; the caller has checked the owners and the number of words."""
-    if fa.key_set.isdisjoint(fb.key_set):
-        return None  # no content word in common: generic words and letters alone never make an overlap
-    word = _dot(fa.words, fb.words, fa.word_set & fb.word_set)
-    if word < MIN_WORD_COSINE:
-        return None
-    text = WORD_SHARE * word + (1 - WORD_SHARE) * _dot(fa.grams, fb.grams, fa.gram_set & fb.gram_set)
-    if text < threshold / 2:
-        return None
-    score = min(1.0, text + EVIDENCE_BONUS * _evidence(a, b))
-    if score < threshold:
-        return None
-    return Pair(a, b, score, text) if a.id < b.id else Pair(b, a, score, text)
 
 
 def _components(pairs: list[Pair]) -> list[list[Pair]]:
