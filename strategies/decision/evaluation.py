@@ -92,6 +92,15 @@ class LabelledSet:
         return cls(name=name, docs=tuple(docs), labels=labels)
 
 
+def notes_of(rows: Sequence[Sequence]) -> dict[int, tuple[str, ...]]:
+    """Strategy id → what makes its row hard (the last column of a labelled set's rows, ";"-separated)."""
+    return {
+        row[0]: tuple(n for n in row[10].split(";") if n)
+        for row in rows
+        if len(row) > 10 and isinstance(row[10], str)
+    }
+
+
 def true_groups(labelled: LabelledSet) -> list[frozenset[int]]:
     owners = {d.id: d.owner for d in labelled.docs}
     members: dict[str, set[int]] = defaultdict(set)

@@ -2,6 +2,7 @@ import pytest
 
 from provinces.models import Cluster, Province
 from strategies import services
+from strategies.decision import semantic
 from strategies.models import Criterion
 
 
@@ -40,3 +41,17 @@ def make_strategy(criteria):
         )
 
     return make
+
+
+@pytest.fixture
+def encoded(monkeypatch):
+    """The texts the real encoder is asked to encode, one list per call."""
+    calls: list[list[str]] = []
+    real = semantic.encode
+
+    def spy(texts):
+        calls.append(list(texts))
+        return real(texts)
+
+    monkeypatch.setattr(semantic, "encode", spy)
+    return calls

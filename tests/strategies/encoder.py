@@ -9,9 +9,8 @@ import pytest
 from strategies.decision import semantic
 
 
-@pytest.fixture(scope="session")
-def encoder_offline():
-    mp = pytest.MonkeyPatch()
+def offline(mp: pytest.MonkeyPatch) -> None:
+    """Every outgoing connection refused, and PyThaiNLP told never to download."""
     mp.setenv("PYTHAINLP_OFFLINE", "1")
 
     def refuse(*args, **kwargs):
@@ -19,26 +18,18 @@ def encoder_offline():
 
     mp.setattr(socket.socket, "connect", refuse)
     mp.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture(scope="session")
+def encoder_offline():
+    mp = pytest.MonkeyPatch()
+    offline(mp)
     try:
         model = semantic.encoder()
         semantic.encode(["ส่งเสริมการท่องเที่ยวชุมชน"])
     finally:
         mp.undo()
     return model
-
-
-@pytest.fixture
-def encoded(monkeypatch):
-    """The texts the real encoder is asked to encode, one list per call."""
-    calls: list[list[str]] = []
-    real = semantic.encode
-
-    def spy(texts):
-        calls.append(list(texts))
-        return real(texts)
-
-    monkeypatch.setattr(semantic, "encode", spy)
-    return calls
 
 
 @pytest.fixture

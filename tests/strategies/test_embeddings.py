@@ -31,21 +31,6 @@ def automatic(settings, monkeypatch):
     monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
-@pytest.fixture
-def encoded(monkeypatch):
-    """The calls of the real encoder, in order: each the texts of one batch (a strategy's whole text, its
-    subject text and its subject words go in one call)."""
-    seen: list[list[str]] = []
-    real = semantic.encode
-
-    def spy(texts):
-        seen.append(list(texts))
-        return real(texts)
-
-    monkeypatch.setattr(semantic, "encode", spy)
-    return seen
-
-
 def _no_encoder(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the encoder ran where only stored vectors may be read")

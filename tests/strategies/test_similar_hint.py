@@ -18,7 +18,7 @@ from strategies.choices import StrategyStatus
 from strategies.decision import semantic
 from strategies.models import Strategy
 from tests.strategies.conftest import data, scores
-from tests.strategies.encoder import encoded, encoder_broken, encoder_offline  # noqa: F401
+from tests.strategies.encoder import encoder_broken, encoder_offline  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_it_answers_404_outside_the_cluster_or_for_an_owner_not_theirs(cluster_p
     assert client_for(None).post(URL, _coffee()).status_code == 302  # to the login page
 
 
-def test_it_encodes_the_draft_once_and_reads_the_stored_vectors(cluster_plans, cast, client_for, encoded):  # noqa: F811
+def test_it_encodes_the_draft_once_and_reads_the_stored_vectors(cluster_plans, cast, client_for, encoded):
     status, page = _hint(client_for(cast["planner"]), **_coffee())
     assert status == 200 and cluster_plans["cluster_coffee"].title_th in page
     # One call of the encoder, with the draft's texts only (its whole text first): never a stored strategy's.

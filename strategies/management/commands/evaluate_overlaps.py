@@ -50,11 +50,7 @@ def notes_of(name: str) -> dict[int, tuple[str, ...]]:
     module = {"a": "tests.strategies.data.heldout_set", "b": HELDOUT_B}.get(name)
     if module is None:
         return {}
-    return {
-        row[0]: tuple(n for n in row[10].split(";") if n)
-        for row in _rows(module)
-        if len(row) > 10 and isinstance(row[10], str)
-    }
+    return evaluation.notes_of(_rows(module))
 
 
 class Command(BaseCommand):

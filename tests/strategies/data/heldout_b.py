@@ -41,8 +41,7 @@ makes a row hard (several notes are separated by ";"):
   GAP for farmers, long-term care vs schools for active elders …).
 """
 
-from strategies.decision.evaluation import doc_from_row
-from strategies.decision.overlaps import Doc
+from strategies.decision.evaluation import notes_of
 
 P, E, S = "political_security", "economic", "socio_cultural"
 DEV, SVC, LAW = "development", "public_service", "law_enforcement"
@@ -830,15 +829,5 @@ ROWS = [
 ]  # fmt: skip
 
 
-def docs(rows=None) -> list[Doc]:
-    rows = ROWS if rows is None else rows
-    return [doc_from_row(row, ref=f"H{row[0]}") for row in rows]
-
-
-def labels() -> dict[int, str]:
-    """Strategy id → group id, for the strategies that belong to a group."""
-    return {row[0]: row[4] for row in ROWS if row[4]}
-
-
 def notes() -> dict[int, tuple[str, ...]]:
-    return {row[0]: tuple(n for n in row[10].split(";") if n) for row in ROWS}
+    return notes_of(ROWS)

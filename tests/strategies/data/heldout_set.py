@@ -28,8 +28,7 @@ The last column notes what makes a row hard:
   strategies, ``decoy-copy`` a near-copy of a strategy of another cluster.
 """
 
-from strategies.decision.evaluation import doc_from_row
-from strategies.decision.overlaps import Doc
+from strategies.decision.evaluation import notes_of
 
 P, E, S = "political_security", "economic", "socio_cultural"
 DEV, SVC, LAW = "development", "public_service", "law_enforcement"
@@ -685,15 +684,5 @@ ROWS = [
 ]  # fmt: skip
 
 
-def docs(rows=None) -> list[Doc]:
-    rows = ROWS if rows is None else rows
-    return [doc_from_row(row, ref=f"H{row[0]}") for row in rows]
-
-
-def labels() -> dict[int, str]:
-    """Strategy id → group id, for the strategies that belong to a group."""
-    return {row[0]: row[4] for row in ROWS if row[4]}
-
-
 def notes() -> dict[int, tuple[str, ...]]:
-    return {row[0]: tuple(n for n in row[10].split(";") if n) for row in ROWS}
+    return notes_of(ROWS)
