@@ -102,7 +102,8 @@ class StrategyForm(Form):
                 )  # fmt: skip
 
     # The draft's fields the similar-plans hint reads (strategies/similar.py), and when it asks again: while
-    # the text is typed (after a pause), and when the owner or fiscal year changes.
+    # the text is typed or pasted (after a pause: "input" also fires for a paste with the mouse and for a
+    # Thai input method's composed letters, which "keyup" misses), and when the owner or fiscal year changes.
     SIMILAR_TEXT_FIELDS = ("title_th", "title_en", "summary_th", "summary_en")
     SIMILAR_CHOICE_FIELDS = ("owner", "fiscal_year")
 
@@ -119,9 +120,9 @@ class StrategyForm(Form):
         if strategy_pk is not None:
             common["hx-vals"] = json.dumps({"strategy": strategy_pk})
         for name in self.SIMILAR_TEXT_FIELDS:
-            self.fields[name].widget.attrs.update(common, **{"hx-trigger": "keyup changed delay:600ms"})
+            self.fields[name].widget.attrs.update(common, **{"hx-trigger": "input changed delay:600ms"})
         for name in self.SIMILAR_CHOICE_FIELDS:
-            trigger = "change" if name == "owner" else "change, keyup changed delay:600ms"
+            trigger = "change" if name == "owner" else "change, input changed delay:600ms"
             self.fields[name].widget.attrs.update(common, **{"hx-trigger": trigger})
 
     def _criterion_fields(self, axis: str):

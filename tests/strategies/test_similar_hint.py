@@ -220,7 +220,7 @@ def test_it_offers_whoever_may_own_a_cluster_strategy_the_prefilled_form(cluster
     assert f'value="{COFFEE_CM[0]}"' in form and COFFEE_CM[1] in form
     assert '<option value="N-UP1" selected>' in form
     # The form asks for similar plans as the text is typed.
-    assert 'hx-post="/strategies/similar/"' in form and 'hx-trigger="keyup changed delay:600ms"' in form
+    assert 'hx-post="/strategies/similar/"' in form and 'hx-trigger="input changed delay:600ms"' in form
 
 
 def test_it_keeps_the_hint_query_count_independent_of_data_size(
