@@ -293,7 +293,9 @@ def pages(fy: int, strategy: int = 1) -> list[tuple[str, str]]:
         # Search for a common Thai word (in thousands of generated strategies, projects and comments): the
         # overview of every kind, and one kind's second page.
         ("search", "/search/?q=" + quote("ท่องเที่ยว")),
-        ("search (strategies, page 2)", "/search/?q=" + quote("ท่องเที่ยว") + "&type=strategy&page=2"),
+        # Projects: their second page exists for every role at both scales (a planner's strategies that name
+        # the word fit on one page at national scale, and a page past the end is the last page, asked again).
+        ("search (projects, page 2)", "/search/?q=" + quote("ท่องเที่ยว") + "&type=project&page=2"),
         ("map", "/map/"),
         # The inbox (every page also draws the bell with its unread count: one query).
         ("notifications inbox", "/notifications/"),
@@ -607,7 +609,9 @@ def targets(national: dict | None, scale10: dict | None) -> list[tuple[str, bool
             growth = p["p95_ms"] / b["p95_ms"] if b["p95_ms"] else 0
             out.append((f"scale 10 p95 ≤ {GROWTH_TARGET} × national: {p['name']} ({p['role']})",
                         growth <= GROWTH_TARGET, f"{p['p95_ms']:.0f} ms = {growth:.2f} ×"))  # fmt: skip
-            out.append((f"queries independent of data size: {p['name']} ({p['role']})", p["queries"] == b["queries"],
+            # Fewer is not growth: a part drawn only when there is something to show (the hint's "which of
+            # these may you open", when it finds similar plans) may find nothing in another year's data.
+            out.append((f"queries do not grow with data size: {p['name']} ({p['role']})", p["queries"] <= b["queries"],
                         f"{b['queries']} → {p['queries']}"))  # fmt: skip
     return out
 

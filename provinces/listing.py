@@ -223,8 +223,26 @@ def _ordered(rows, spec: ListSpec, column: Column, descending: bool, whole: bool
         against = name.startswith("-")
         bare = name.removeprefix("-")
         down = descending != against
-        order.append(F(bare).desc(nulls_last=True) if down else F(bare).asc(nulls_last=True))
+        if not _nullable(rows.model, bare):  # as the column's index sorts it: LIMIT reads the index
+            order.append(F(bare).desc() if down else F(bare).asc())
+        else:
+            order.append(F(bare).desc(nulls_last=True) if down else F(bare).asc(nulls_last=True))
     return rows.order_by(*order, *spec.tiebreak)
+
+
+def _nullable(model, path: str) -> bool:
+    """Whether the field at ``path`` may be NULL (an annotation, or a path through a nullable relation,
+    counts as nullable: blanks go last whichever the direction)."""
+    try:
+        for part in path.split("__"):
+            field = model._meta.get_field(part)
+            if field.null:
+                return True
+            if field.is_relation:
+                model = field.related_model
+    except Exception:  # an annotation, not a field
+        return True
+    return False
 
 
 def _key_field(keys: tuple[str, str]) -> str:

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from provinces.access import role_of, scope_of
+from provinces.access import member_province_ids, role_of, scope_of
 from provinces.choices import Role
 from provinces.models import Cluster, Province
 
@@ -31,8 +31,7 @@ def visible_strategies(user: User | AnonymousUser) -> QuerySet[Strategy]:
         cluster_id = scope.province.cluster_id
         return Strategy.objects.filter(own | Q(cluster_id=cluster_id) if cluster_id else own)
     if role == Role.SECRETARIAT:
-        # The member provinces as a subquery, not a join: the join's OR forces a scan of every strategy.
-        members = Province.objects.filter(cluster_id=scope.cluster_id).values("pk")
+        members = member_province_ids(scope)  # values, not a join or a subquery: the OR stays indexed
         return Strategy.objects.filter(Q(cluster_id=scope.cluster_id) | Q(province_id__in=members))
     return Strategy.objects.none()
 

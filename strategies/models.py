@@ -267,6 +267,8 @@ class Strategy(models.Model):
             # Explicit indexes rather than db_index: no LIKE index beside them on PostgreSQL (keys are only sorted).
             models.Index(fields=["title_sort_key"], name="strategy_title_sort"),
             models.Index(fields=["title_sort_key_en"], name="strategy_title_sort_en"),
+            # The review queue asks for a few statuses among every year's strategies.
+            models.Index(fields=["status", "fiscal_year"], name="strategy_status"),
         ]
 
     def __str__(self) -> str:

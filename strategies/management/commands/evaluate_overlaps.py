@@ -8,65 +8,71 @@ from strategies.decision import evaluation, selectors, semantic
 from strategies.decision.evaluation import LabelledSet, Score
 
 # The labelled sets live with the tests (tests/strategies/data), each a module with ROWS laid out as
-# heldout_set.py's. "tuning" and "a" (held-out set A, spent: it was measured and read) may be tuned on; "b"
-# is a new held-out set, only ever measured — never listed, never cross-validated on.
-TUNABLE = ("tuning", "a", "tuning+a")
-SETS = (*TUNABLE, "b")
+# heldout_set.py's. "tuning", "a" and "b" (held-out sets A and B, spent: each was measured once and then read)
+# may be tuned on, alone or together; "c" is the held-out set of now, only ever measured — never listed,
+# never cross-validated on.
+MODULES = {
+    "tuning": "tests.strategies.data.overlap_set",
+    "a": "tests.strategies.data.heldout_set",
+    "b": "tests.strategies.data.heldout_b",
+    "c": "tests.strategies.data.heldout_c",
+}
+TUNABLE = ("tuning", "a", "b", "tuning+a", "tuning+a+b")
+HELDOUT = "c"
+SETS = (*TUNABLE, HELDOUT)
 ALIASES = {"heldout": "a"}
-HELDOUT_B = "tests.strategies.data.heldout_b"
 OFFSETS = (-0.06, -0.04, -0.02, 0.0, 0.02, 0.04, 0.06)
 
 
-def _rows(module: str) -> list:
+def _module(name: str):
     try:
-        return list(importlib.import_module(module).ROWS)
+        return importlib.import_module(MODULES[name])
     except ImportError as exc:
-        raise CommandError(f"The labelled set {module} is not installed here ({exc}).") from exc
+        raise CommandError(f"The labelled set {MODULES[name]} is not installed here ({exc}).") from exc
 
 
 def labelled_set(name: str) -> LabelledSet:
     """A labelled set by name: tuning (overlap_set.py, its rows and its earlier held-out rows), a
-    (heldout_set.py), tuning+a, or b (heldout_b.py, imported only when asked for)."""
+    (heldout_set.py), b (heldout_b.py), c (heldout_c.py, imported only when asked for), or several joined
+    by "+" (tuning+a, tuning+a+b)."""
     name = ALIASES.get(name, name)
-    if name == "tuning":
-        rows = _rows("tests.strategies.data.overlap_set")
-        module = importlib.import_module("tests.strategies.data.overlap_set")
-        return LabelledSet.from_rows("tuning", rows + list(module.HELDOUT_ROWS))
-    if name == "a":
-        return LabelledSet.from_rows("a", _rows("tests.strategies.data.heldout_set"))
-    if name == "tuning+a":
-        tuning, a = labelled_set("tuning"), labelled_set("a")
-        return LabelledSet(name="tuning+a", docs=tuning.docs + a.docs, labels={**tuning.labels, **a.labels})
-    if name == "b":
-        return LabelledSet.from_rows("b", _rows(HELDOUT_B))
-    raise CommandError(f"Unknown set {name!r}: use one of {', '.join(SETS)}.")
+    if name not in SETS:
+        raise CommandError(f"Unknown set {name!r}: use one of {', '.join(SETS)}.")
+    parts = name.split("+")
+    if len(parts) > 1:
+        sets = [labelled_set(part) for part in parts]
+        docs = tuple(d for ls in sets for d in ls.docs)
+        return LabelledSet(name=name, docs=docs, labels={k: v for ls in sets for k, v in ls.labels.items()})
+    module = _module(name)
+    rows = list(module.ROWS) + list(getattr(module, "HELDOUT_ROWS", ()))
+    return LabelledSet.from_rows(name, rows)
 
 
 def notes_of(name: str) -> dict[int, tuple[str, ...]]:
-    """What makes each row hard (the rows' last column, where the set has one)."""
+    """What makes each row hard (the rows' last column, where the set has one; the tuning rows have none)."""
     name = ALIASES.get(name, name)
-    if name == "tuning+a":
-        name = "a"  # the tuning rows carry no notes
-    module = {"a": "tests.strategies.data.heldout_set", "b": HELDOUT_B}.get(name)
-    if module is None:
-        return {}
-    return evaluation.notes_of(_rows(module))
+    notes: dict[int, tuple[str, ...]] = {}
+    for part in name.split("+"):
+        if part != "tuning":
+            notes.update(evaluation.notes_of(list(_module(part).ROWS)))
+    return notes
 
 
 class Command(BaseCommand):
     help = (
         "Precision and recall of the overlap finder, as pairs and as groups, per threshold, on a labelled set "
         "(tests/strategies/data), and the threshold chosen by cross-validation on the sets that may be tuned "
-        "on (tuning + held-out A). No database."
+        "on (tuning + the spent held-out sets A and B). No database."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--set",
-            default="tuning+a",
+            default="tuning+a+b",
             choices=(*SETS, *ALIASES),
-            help="tuning, a (held-out set A, spent; alias: heldout), tuning+a (default), or b (the new "
-            "held-out set: measured at the setting chosen on tuning+a, never listed)",
+            help="tuning, a or b (the held-out sets A and B, spent; alias of a: heldout), tuning+a, "
+            "tuning+a+b (default), or c (the held-out set: measured at the setting chosen on tuning+a+b, "
+            "never listed)",
         )
         parser.add_argument(
             "--thresholds",
@@ -108,7 +114,7 @@ class Command(BaseCommand):
     def handle(
         self,
         *args,
-        set="tuning+a",
+        set="tuning+a+b",
         thresholds=None,
         folds=evaluation.FOLDS,
         folds_by=evaluation.BY_CLUSTER,
@@ -126,12 +132,12 @@ class Command(BaseCommand):
         if misses and name not in TUNABLE:
             raise CommandError(
                 "--misses lists strategies one by one: use it with a set that may be tuned on "
-                f"({', '.join(TUNABLE)}). Set b is never read pair by pair, or it would be tuned on."
+                f"({', '.join(TUNABLE)}). Set {HELDOUT} is never read pair by pair, or it would be tuned on."
             )
         if folds < 2:
             raise CommandError("--folds must be at least 2.")
-        tunable = labelled_set("tuning+a" if name == "b" else name)
-        measured = labelled_set("b") if name == "b" else tunable
+        tunable = labelled_set("tuning+a+b" if name == HELDOUT else name)
+        measured = labelled_set(HELDOUT) if name == HELDOUT else tunable
         run: evaluation.Finder = evaluation.lexical_finder
         setting: float | None = settings.OVERLAP_THRESHOLD
         if finder == "semantic":
@@ -162,7 +168,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\n{measured.name}: {len(measured.docs)} strategies, {len(evaluation.true_pairs(measured))} true "
             f"pairs in {len(evaluation.true_groups(measured))} groups"
-            + (" (measured only: nothing is chosen on it)" if name == "b" else "")
+            + (" (measured only: nothing is chosen on it)" if name == HELDOUT else "")
         )
         self._table(evaluation.scores(measured, sorted({*table, marked}), run), setting)
         notes = notes_of(name)
@@ -172,10 +178,12 @@ class Command(BaseCommand):
                 f"true pairs found at {marked:.2f}, by what is hard about a member: "
                 + ", ".join(f"{kind} {hit} / {total}" for kind, (hit, total) in by_note.items())
             )
-        if name == "b":
+        if name == HELDOUT:
             for label, threshold in (("the setting", marked), ("the cross-validated", cv.threshold)):
                 result = evaluation.score(measured, threshold, run)
-                self.stdout.write(f"held-out set B at {label} {threshold:.2f}: {_summary(result)}")
+                self.stdout.write(
+                    f"held-out set {name.upper()} at {label} {threshold:.2f}: {_summary(result)}"
+                )
         if misses:
             self._misses(measured, marked, run)
 
