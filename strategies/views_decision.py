@@ -47,6 +47,7 @@ def decision_cluster(request: HttpRequest, code: str) -> HttpResponse:
             "dimensions": {d.value: d.label for d in Dimension},
             "overlap_threshold": selectors.overlap_threshold(),
             "gap_threshold": selectors.gap_threshold(),
+            "measured": selectors.finder_measured(),
         }
 
     body = page_body(

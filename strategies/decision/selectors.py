@@ -38,6 +38,11 @@ def semantic_threshold() -> float:
     return float(getattr(settings, "SEMANTIC_OVERLAP_THRESHOLD", semantic.DEFAULT_THRESHOLD))
 
 
+def finder_measured() -> dict[str, float]:
+    """How the overlap finder did on the latest held-out set (semantic.MEASURED_*), for the pages to say."""
+    return {"precision": semantic.MEASURED_GROUP_PRECISION, "recall": semantic.MEASURED_GROUP_RECALL}
+
+
 def gap_threshold() -> float:
     return float(getattr(settings, "GAP_THRESHOLD", gaps.DEFAULT_THRESHOLD))
 

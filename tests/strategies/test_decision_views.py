@@ -215,6 +215,14 @@ def test_it_shows_an_empty_cluster_without_error(cast, client_for, round_2570):
     response = client_for(cast["secretariat_other"]).get(_url("NE-UP1"))
     assert response.status_code == 200
     assert response.context["page"].groups == [] and response.context["page"].flagged == []
+    # An empty list is not proof: the page says how often the finder misses, from its last held-out measure.
+    from strategies.decision import semantic
+
+    body = response.content.decode()
+    recall = f"{round(semantic.MEASURED_GROUP_RECALL * 100)}%"
+    precision = f"{round(semantic.MEASURED_GROUP_PRECISION * 100)}%"
+    assert 'id="finder-measured"' in body and recall in body and precision in body
+    assert "รายการนี้เป็นข้อเสนอให้ตรวจสอบ" in body  # in Thai by default
 
 
 def test_it_shows_gaps_from_approved_assessments(overlap, cast, client_for, round_2570, filler, advisor):

@@ -76,8 +76,9 @@ def test_it_has_a_heldout_set_b_as_large_and_varied_as_asked():
 
 
 # --- measured once (docs/decision-support.md, "Held-out set B, measured once") -------------------------
-# The rule was fixed before B was first scored; these guards keep what it achieved there (with margins,
-# not the exact scores) and hold the targets it does not meet yet as a strict expected failure.
+# The rule was fixed before B was first scored. B has been tuned on since (the crowd correction was chosen
+# by cross-validation on tuning + A + B), so these guards now keep what the rule does on it rather than
+# measure how it generalises — that is set C's job (test_heldout_c.py).
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +110,9 @@ def test_it_keeps_what_the_meaning_rule_achieved_on_set_b(b_and_vectors):
     assert rule.group_recall >= words.group_recall + 0.2, (rule, words)
 
 
-@pytest.mark.xfail(strict=True, reason="set B: groups P 0.85 / R 0.82 at the setting; targets not met yet")
+@pytest.mark.xfail(
+    strict=True, reason="set B (tuned on since): groups P 0.89 / R 0.82 at the setting; targets not met"
+)
 def test_it_meets_the_targets_on_set_b_as_groups(b_and_vectors):
     from strategies.decision import semantic
 

