@@ -31,7 +31,12 @@ def member_province_ids(scope: UserScope) -> list[int]:
     every row, "… OR province IN (1, 2, 3, 4)" is answered from the indexes."""
     ids = getattr(scope, "_member_province_ids", None)
     if ids is None:
-        ids = list(Province.objects.filter(cluster_id=scope.cluster_id).values_list("pk", flat=True))
+        cluster_id = scope.cluster_id
+        ids = (
+            []
+            if cluster_id is None
+            else list(Province.objects.filter(cluster_id=cluster_id).values_list("pk", flat=True))
+        )
         scope._member_province_ids = ids  # type: ignore[attr-defined]  # a per-object memo
     return ids
 
