@@ -7,9 +7,10 @@ returns every row of the filtered, sorted list — the rows the pages show, not 
 
 Names sort in Thai dictionary order (``thai.thai_sort_key``), which SQL cannot do with the databases' default
 collations. A column of a long list names stored sort keys (``keys``: ``thai.thai_sort_text``, kept by the
-model), and SQL sorts by them a page at a time, whatever the size of the list. Otherwise (``thai``: short lists,
-names of related rows) only the ids and names of the rows are read and sorted here, then the page's rows are
-fetched by id, so a page costs the same few queries — though reading every name grows with the list.
+model), and SQL sorts by them a page at a time, whatever the size of the list. Names of related rows (``thai``:
+a strategy's owner, an assessment's province) are ranked here — the provinces and clusters are a few dozen
+rows — and SQL sorts the list by that rank. Otherwise (a name of the row itself, on a short list) only the ids
+and names of the rows are read and sorted here, then the page's rows are fetched by id.
 
 Whatever a request puts in ``page`` or ``sort`` (other scripts' digits, NUL, 10**30, an unknown key) is
 ignored: the first page, the list's default order.
@@ -214,6 +215,10 @@ def _ordered(rows, spec: ListSpec, column: Column, descending: bool, whole: bool
             named = [(r, _thai_text(tuple(_path_value(r, p) for p in paths))) for r in rows]
             named.sort(key=lambda rn: thai_sort_key(rn[1]), reverse=descending)
             return [r for r, _name in named]
+        ranked = _rank_of_related(rows.model, column.thai)
+        if ranked is not None:  # names of a few related rows: sorted here, the list by their rank in SQL
+            rank = ranked.desc(nulls_last=True) if descending else ranked.asc(nulls_last=True)
+            return rows.order_by(rank, *spec.tiebreak)
         pairs = list(rows.order_by(*spec.tiebreak).values_list("pk", *paths))
         pairs.sort(key=lambda row: thai_sort_key(_thai_text(row[1:])), reverse=descending)
         return _ById(rows, [row[0] for row in pairs])
@@ -243,6 +248,43 @@ def _nullable(model, path: str) -> bool:
     except Exception:  # an annotation, not a field
         return True
     return False
+
+
+# A related table of at most this many rows (provinces, clusters) is read whole to rank its names.
+MAX_RANKED_RELATED = 500
+
+
+def _rank_of_related(model, thai: tuple[tuple[str, str], ...]):
+    """When every name of the column is a field of a related row (``province__name_th``), the rank of each
+    related row's name in Thai dictionary order (the first pair that has one, as ``_thai_text`` reads it), as
+    one SQL expression: the related tables are small and read whole, and the list — thousands of strategies —
+    is then sorted and sliced by the database, a page at a time. None when a name is not of that kind or a
+    related table is too large: then the names of every row are read and sorted here."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    named: list[tuple[str, str, int]] = []  # (name, relation path, related pk)
+    for th, en in thai:
+        relation, _sep, th_field = th.rpartition("__")
+        en_relation, _sep, en_field = en.rpartition("__")
+        if not relation or relation != en_relation:
+            return None
+        related = model
+        try:
+            for part in relation.split("__"):
+                related = related._meta.get_field(part).related_model
+        except Exception:  # not a relation
+            return None
+        if related is None:
+            return None
+        found = list(related.objects.values_list("pk", th_field, en_field)[: MAX_RANKED_RELATED + 1])
+        if len(found) > MAX_RANKED_RELATED:
+            return None
+        for pk, name_th, name_en in found:
+            if name_th:
+                named.append((localized(name_th, name_en or ""), relation, pk))
+    named.sort(key=lambda n: thai_sort_key(n[0]))
+    whens = [When(**{relation: pk}, then=Value(i)) for i, (_name, relation, pk) in enumerate(named)]
+    return Case(*whens, default=Value(None), output_field=IntegerField()) if whens else Value(None)
 
 
 def _key_field(keys: tuple[str, str]) -> str:

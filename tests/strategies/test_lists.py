@@ -170,6 +170,23 @@ def test_it_exports_only_what_the_user_may_see(client_for, planner_lampang, secr
     assert len(csv_rows(client_for(secretariat_other).get(reverse("strategy_list"), {"export": "csv"}))) == 1
 
 
+def test_it_sorts_by_owner_in_thai_dictionary_order_provinces_and_clusters_together(client_for, advisor):
+    for code in ("TH-52", "TH-58", "N-UP1", "TH-50", "TH-57"):
+        bulk(code, 1, prefix=f"แผน {code}")
+    client = client_for(advisor)
+    owners = [
+        s.owner.name_th
+        for s in client.get(reverse("strategy_list"), {"sort": "owner"}).context["listing"].rows
+    ]
+    # ก before the leading vowels' consonants: เชียงราย, เชียงใหม่ (ช), แม่ฮ่องสอน (ม), then ลำปาง (ล).
+    assert owners == ["กลุ่มจังหวัดภาคเหนือตอนบน 1", "เชียงราย", "เชียงใหม่", "แม่ฮ่องสอน", "ลำปาง"]
+    back = [
+        s.owner.name_th
+        for s in client.get(reverse("strategy_list"), {"sort": "-owner"}).context["listing"].rows
+    ]
+    assert back == owners[::-1]
+
+
 @pytest.mark.parametrize("size", [10, 200])
 def test_it_costs_the_same_queries_whatever_the_number_of_strategies(
     client_for, advisor, size, django_assert_max_num_queries
