@@ -46,6 +46,7 @@ def decision_cluster(request: HttpRequest, code: str) -> HttpResponse:
             "can_decide": services.can_decide_overlaps(request.user, cluster),
             "dimensions": {d.value: d.label for d in Dimension},
             "overlap_threshold": selectors.overlap_threshold(),
+            "meaning_threshold": selectors.semantic_threshold(),
             "gap_threshold": selectors.gap_threshold(),
             "measured": selectors.finder_measured(),
         }
