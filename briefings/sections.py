@@ -605,6 +605,7 @@ def decision_section(data: BriefingData) -> Section | None:
             "units": units,
             "threshold": decision.gap_threshold(),
             "basis": page,  # what the gaps rest on: N of M members approved, those not yet known
+            "measured": decision.finder_measured(),  # how often the overlap finder is right, and misses
             "labels": dimension_labels(),
             "hidden": data.hidden_strategies,
         },

@@ -74,6 +74,11 @@ def test_the_decision_section_shows_another_provinces_strategy_without_its_title
     }
     everything = document_html(document(spec, viewer=secretariat))
     assert "Osprey" in everything and "not shown at your access level" not in everything
+    # As on the tab: the groups are suggestions, with the finder's last held-out measure.
+    from strategies.decision import semantic
+
+    measured = f"{round(semantic.MEASURED_GROUP_PRECISION * 100)}% of the groups it showed were true overlaps"
+    assert measured in html and f"it found {round(semantic.MEASURED_GROUP_RECALL * 100)}%" in html
 
 
 def test_a_planner_with_no_strategy_of_their_own_is_told_what_was_left_out(overlapping, planner_lampang):
