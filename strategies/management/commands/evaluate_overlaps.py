@@ -8,17 +8,19 @@ from strategies.decision import evaluation, selectors, semantic
 from strategies.decision.evaluation import LabelledSet, Score
 
 # The labelled sets live with the tests (tests/strategies/data), each a module with ROWS laid out as
-# heldout_set.py's. "tuning", "a" and "b" (held-out sets A and B, spent: each was measured once and then read)
-# may be tuned on, alone or together; "c" is the held-out set of now, only ever measured — never listed,
+# heldout_set.py's. "tuning", "a", "b" and "c" (held-out sets A, B and C, spent: each was measured once and then
+# read) may be tuned on, alone or together; "d" is the held-out set of now, only ever measured — never listed,
 # never cross-validated on.
 MODULES = {
     "tuning": "tests.strategies.data.overlap_set",
     "a": "tests.strategies.data.heldout_set",
     "b": "tests.strategies.data.heldout_b",
     "c": "tests.strategies.data.heldout_c",
+    "d": "tests.strategies.data.heldout_d",
 }
-TUNABLE = ("tuning", "a", "b", "tuning+a", "tuning+a+b")
-HELDOUT = "c"
+TUNABLE = ("tuning", "a", "b", "c", "tuning+a", "tuning+a+b", "tuning+a+b+c")
+TUNED_ON = "tuning+a+b+c"  # what the held-out set is measured against: every spent set
+HELDOUT = "d"
 SETS = (*TUNABLE, HELDOUT)
 ALIASES = {"heldout": "a"}
 OFFSETS = (-0.06, -0.04, -0.02, 0.0, 0.02, 0.04, 0.06)
@@ -33,8 +35,8 @@ def _module(name: str):
 
 def labelled_set(name: str) -> LabelledSet:
     """A labelled set by name: tuning (overlap_set.py, its rows and its earlier held-out rows), a
-    (heldout_set.py), b (heldout_b.py), c (heldout_c.py, imported only when asked for), or several joined
-    by "+" (tuning+a, tuning+a+b)."""
+    (heldout_set.py), b (heldout_b.py), c (heldout_c.py), d (heldout_d.py, imported only when asked for), or
+    several joined by "+" (tuning+a, tuning+a+b, tuning+a+b+c)."""
     name = ALIASES.get(name, name)
     if name not in SETS:
         raise CommandError(f"Unknown set {name!r}: use one of {', '.join(SETS)}.")
@@ -62,17 +64,17 @@ class Command(BaseCommand):
     help = (
         "Precision and recall of the overlap finder, as pairs and as groups, per threshold, on a labelled set "
         "(tests/strategies/data), and the threshold chosen by cross-validation on the sets that may be tuned "
-        "on (tuning + the spent held-out sets A and B). No database."
+        "on (tuning + the spent held-out sets A, B and C). No database."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--set",
-            default="tuning+a+b",
+            default=TUNED_ON,
             choices=(*SETS, *ALIASES),
-            help="tuning, a or b (the held-out sets A and B, spent; alias of a: heldout), tuning+a, "
-            "tuning+a+b (default), or c (the held-out set: measured at the setting chosen on tuning+a+b, "
-            "never listed)",
+            help="tuning, a, b or c (the held-out sets A, B and C, spent; alias of a: heldout), tuning+a, "
+            "tuning+a+b, tuning+a+b+c (default), or d (the held-out set: measured at the setting chosen on "
+            "tuning+a+b+c, never listed)",
         )
         parser.add_argument(
             "--thresholds",
@@ -114,7 +116,7 @@ class Command(BaseCommand):
     def handle(
         self,
         *args,
-        set="tuning+a+b",
+        set=TUNED_ON,
         thresholds=None,
         folds=evaluation.FOLDS,
         folds_by=evaluation.BY_CLUSTER,
@@ -136,7 +138,7 @@ class Command(BaseCommand):
             )
         if folds < 2:
             raise CommandError("--folds must be at least 2.")
-        tunable = labelled_set("tuning+a+b" if name == HELDOUT else name)
+        tunable = labelled_set(TUNED_ON if name == HELDOUT else name)
         measured = labelled_set(HELDOUT) if name == HELDOUT else tunable
         run: evaluation.Finder = evaluation.lexical_finder
         setting: float | None = settings.OVERLAP_THRESHOLD
