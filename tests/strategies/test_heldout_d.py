@@ -75,7 +75,8 @@ def test_it_has_a_heldout_set_d_as_large_and_varied_as_asked():
 # The rule (one owner's pair counted as weak, a lone plan attached; threshold 0.45) was chosen on the spent sets
 # and committed before D was frozen or scored (groups P 0.92 / R 0.68, pairs P 0.92 / R 0.74). These guards
 # keep what it achieved there (with margins, not the exact scores) and hold the target it does not meet as a
-# strict expected failure.
+# strict expected failure. D has been tuned on since (the one-word join, Rule.short_join): what the pages quote
+# comes from held-out set E (test_heldout_e.py).
 
 
 @pytest.fixture(scope="module")
@@ -103,9 +104,6 @@ def test_it_keeps_what_the_finder_achieved_on_set_d(d_and_vectors):
     assert rule.group_precision >= 0.87 and rule.group_recall >= 0.62, rule
     assert rule.pair_precision >= 0.87 and rule.pair_recall >= 0.68, rule
     assert rule.group_recall >= words.group_recall + 0.25, (rule, words)
-    # What the pages and briefings say of the finder is what it achieved here.
-    assert round(rule.group_precision, 2) == semantic.MEASURED_GROUP_PRECISION, rule
-    assert round(rule.group_recall, 2) == semantic.MEASURED_GROUP_RECALL, rule
 
 
 def test_it_meets_the_precision_target_on_set_d_as_groups(d_and_vectors):
@@ -116,7 +114,9 @@ def test_it_meets_the_precision_target_on_set_d_as_groups(d_and_vectors):
     assert rule.group_precision >= 0.9, rule
 
 
-@pytest.mark.xfail(strict=True, reason="set D: groups R 0.68 at the setting; the recall target is not met")
+@pytest.mark.xfail(
+    strict=True, reason="set D (tuned on since): groups R 0.69 at the setting; the recall target is not met"
+)
 def test_it_meets_the_recall_target_on_set_d_as_groups(d_and_vectors):
     from strategies.decision import semantic
 

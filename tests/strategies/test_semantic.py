@@ -273,3 +273,57 @@ def test_it_compares_a_second_encoder_offline():
     assert float(meanings[0].full @ meanings[1].full) > 0.5
     with pytest.raises(ValueError):
         semantic.encode_meanings([("ก", "")], encoder_name="laser")
+
+
+def test_it_lets_a_one_word_plan_join_the_one_group_that_uses_its_word(sets_and_vectors):
+    silk = [
+        _doc(1, "TH-50", "พัฒนาลวดลายผ้าไหมมัดหมี่สู่ตลาดสากล", "อบรมช่างทอผ้าไหมและออกแบบลายผ้าไหมร่วมสมัย"),
+        _doc(2, "TH-51", "ยกระดับผ้าไหมมัดหมี่ของกลุ่มทอผ้าในชุมชน", "ออกแบบลายผ้าไหมใหม่และจัดแสดงในงานแฟร์"),
+    ]
+    tourism = [
+        _doc(4, "TH-52", "ส่งเสริมการท่องเที่ยวตลาดน้ำโบราณริมคลอง", "ปรับปรุงท่าเรือและลานจอดรถของตลาดน้ำ"),
+        _doc(5, "TH-58", "ฟื้นฟูตลาดน้ำโบราณเพื่อการท่องเที่ยว", "ซ่อมท่าเรือและจัดระบบที่จอดรถตลาดน้ำริมคลอง"),
+        _doc(6, "TH-50", "ส่งเสริมการท่องเที่ยวในสวนผลไม้ของชุมชน", "จัดเส้นทางชมสวนและจำหน่ายผลไม้ตามฤดูกาล"),
+        _doc(8, "TH-52", "พัฒนาการท่องเที่ยวที่วัดเก่าแก่ของจังหวัด", "จัดทำป้ายสื่อความหมายและเส้นทางไหว้พระ"),
+    ]
+    word_silk = _doc(3, "TH-58", "ผ้าไหม")
+    word_tourism = _doc(7, "TH-51", "ท่องเที่ยว")
+    docs = silk + tourism + [word_silk, word_tourism]
+    finding = semantic.find(docs, semantic.encode_docs(docs))
+    groups = {tuple(g.ids) for g in finding.groups}
+    # ผ้าไหม is used by both members of the silk group and by nobody else: it joins that group …
+    assert (1, 2, 3) in groups
+    silk_group = next(g for g in finding.groups if 3 in g.ids)
+    assert all(3 not in p.key for p in silk_group.pairs)  # … with no pair of its own (it is never scored)
+    assert "ผ้าไหม" in silk_group.terms
+    # … ท่องเที่ยว is used outside the market group too, by the farm and the temple plans: it stays alone.
+    assert not any(7 in g for g in groups)
+    assert any({4, 5} <= set(g) for g in groups)
+    # Without the rule the one-word plan stays alone.
+    plain = semantic.find(docs, semantic.encode_docs(docs), rule=semantic.RULES["meaning-no-short"])
+    assert not any(3 in g.ids for g in plain.groups)
+    assert semantic.RULE.short_join == 1
+
+
+def test_it_joins_a_one_word_plan_only_where_one_group_fits():
+    features = semantic._score(
+        [
+            _doc(1, "TH-50", "พัฒนาลวดลายผ้าไหมมัดหมี่สู่ตลาดสากล", "อบรมช่างทอผ้าไหมและออกแบบลาย"),
+            _doc(2, "TH-51", "ยกระดับผ้าไหมมัดหมี่ของกลุ่มทอผ้า", "ออกแบบลายผ้าไหมใหม่"),
+            _doc(3, "TH-52", "ส่งเสริมการขายผ้าไหมแพรวาทางออนไลน์", "ถ่ายภาพและจัดร้านค้าผ้าไหมแพรวา"),
+            _doc(4, "TH-58", "ขายผ้าไหมแพรวาผ่านช่องทางออนไลน์", "ร้านค้าออนไลน์ผ้าไหมแพรวาของชุมชน"),
+            _doc(5, "TH-58", "ผ้าไหม"),
+        ],
+        {},
+        semantic.RULE,
+    )
+    # Two groups use ผ้าไหม: which one it belongs to cannot be told, so it joins neither.
+    assert semantic._join_short(features, [[0, 1], [2, 3]], 1) == [[0, 1], [2, 3]]
+    # One group does: it joins that one.
+    assert semantic._join_short(features, [[0, 1]], 2) == [[0, 1, 4]]
+    # … unless more strategies outside it use the word than the rule allows.
+    assert semantic._join_short(features, [[0, 1]], 1) == [[0, 1]]
+    # A decided pair with a member ("not an overlap"): it stays out.
+    assert semantic._join_short(features, [[0, 1]], 2, {frozenset((5, 2))}) == [[0, 1]]
+    # No group, nothing to join.
+    assert semantic._join_short(features, [], 1) == []
