@@ -55,7 +55,7 @@ from strategies.decision.overlaps import Doc, Group, Pair
 
 ENCODER = "usem3-v2"  # stored with each vector: another encoder or text recipe is another version
 DIMENSIONS = 512
-DEFAULT_THRESHOLD = 0.45  # chosen by cross-validation on tuning + A + B + C + D (docs/decision-support.md)
+DEFAULT_THRESHOLD = 0.45  # chosen by cross-validation on tuning + A … E (docs/decision-support.md)
 # How the finder did, at the setting, on the latest held-out set (E: plans written independently and never
 # tuned on; docs/decision-support.md): the share of the groups it reports that are true overlaps, and of the
 # true overlap groups that it finds whole. The pages say it, so that a short list is not read as proof.

@@ -206,18 +206,18 @@ def test_it_prints_the_report_and_never_lists_the_heldout_misses():
     )  # fmt: skip
     assert "groups not found whole" in out.getvalue() and "(2 folds by group)" in out.getvalue()
     with pytest.raises(CommandError, match="never read pair by pair"):
-        call_command("evaluate_overlaps", "--set", "e", "--misses", stdout=StringIO())
+        call_command("evaluate_overlaps", "--set", "f", "--misses", stdout=StringIO())
 
 
-def test_it_measures_set_e_at_the_setting_chosen_on_the_spent_sets(monkeypatch):
-    """Set E (tests/strategies/data/heldout_e.py) is imported by module name only when asked for; here a
+def test_it_measures_set_f_at_the_setting_chosen_on_the_spent_sets(monkeypatch):
+    """Set F (tests/strategies/data/heldout_f.py) is imported by module name only when asked for; here a
     stand-in module of the same layout takes its place — the real one is never read by these tests."""
     import sys
     import types
 
     from strategies.management.commands import evaluate_overlaps
 
-    stand_in = types.ModuleType("stand_in_e")
+    stand_in = types.ModuleType("stand_in_f")
     stand_in.ROWS = [  # type: ignore[attr-defined]  # a module attribute set on the fly
         (9001, 2570, "N-UP1", "TH-50", "b-coffee", "economic", "development", "product",
          "ส่งเสริมการปลูกกาแฟอาราบิก้าบนดอยสูง", "คั่วเมล็ดกาแฟ และสร้างตราสินค้ากาแฟชุมชน", ""),
@@ -226,18 +226,18 @@ def test_it_measures_set_e_at_the_setting_chosen_on_the_spent_sets(monkeypatch):
         (9003, 2570, "N-UP1", "TH-52", "", "economic", "development", "place",
          "ซ่อมแซมถนนลูกรังในหมู่บ้าน", "ขุดคูระบายน้ำ และติดตั้งไฟส่องสว่างริมทาง", "decoy-generic"),
     ]  # fmt: skip
-    monkeypatch.setitem(sys.modules, "stand_in_e", stand_in)
-    monkeypatch.setitem(evaluate_overlaps.MODULES, "e", "stand_in_e")
+    monkeypatch.setitem(sys.modules, "stand_in_f", stand_in)
+    monkeypatch.setitem(evaluate_overlaps.MODULES, "f", "stand_in_f")
     out = StringIO()
-    call_command("evaluate_overlaps", "--finder", "lexical", "--set", "e", "--folds", "2", stdout=out)
+    call_command("evaluate_overlaps", "--finder", "lexical", "--set", "f", "--folds", "2", stdout=out)
     text = out.getvalue()
-    assert "cross-validation on tuning+a+b+c+d (2 folds by cluster)" in text
-    assert "e: 3 strategies, 1 true pairs in 1 groups (measured only: nothing is chosen on it)" in text
-    assert "held-out set E at the setting 0.30: pairs precision 1.00 recall 1.00" in text
+    assert "cross-validation on tuning+a+b+c+d+e (2 folds by cluster)" in text
+    assert "f: 3 strategies, 1 true pairs in 1 groups (measured only: nothing is chosen on it)" in text
+    assert "held-out set F at the setting 0.30: pairs precision 1.00 recall 1.00" in text
     assert "para 1 / 1" in text
-    monkeypatch.setitem(evaluate_overlaps.MODULES, "e", "no_such_module_e")
+    monkeypatch.setitem(evaluate_overlaps.MODULES, "f", "no_such_module_f")
     with pytest.raises(CommandError, match="not installed here"):
-        call_command("evaluate_overlaps", "--finder", "lexical", "--set", "e", stdout=StringIO())
+        call_command("evaluate_overlaps", "--finder", "lexical", "--set", "f", stdout=StringIO())
 
 
 @pytest.mark.xfail(

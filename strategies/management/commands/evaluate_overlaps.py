@@ -8,9 +8,9 @@ from strategies.decision import evaluation, selectors, semantic
 from strategies.decision.evaluation import LabelledSet, Score
 
 # The labelled sets live with the tests (tests/strategies/data), each a module with ROWS laid out as
-# heldout_set.py's. "tuning", "a", "b", "c" and "d" (held-out sets A to D, spent: each was measured once and
-# then read) may be tuned on, alone or together; "e" is the held-out set of now, only ever measured — never
-# listed, never cross-validated on.
+# heldout_set.py's. "tuning" and "a" to "e" (held-out sets A to E, spent: each was measured once and then read)
+# may be tuned on, alone or together; "f" is the held-out set of now, only ever measured — never listed, never
+# cross-validated on.
 MODULES = {
     "tuning": "tests.strategies.data.overlap_set",
     "a": "tests.strategies.data.heldout_set",
@@ -18,10 +18,14 @@ MODULES = {
     "c": "tests.strategies.data.heldout_c",
     "d": "tests.strategies.data.heldout_d",
     "e": "tests.strategies.data.heldout_e",
+    "f": "tests.strategies.data.heldout_f",
 }
-TUNABLE = ("tuning", "a", "b", "c", "d", "tuning+a", "tuning+a+b", "tuning+a+b+c", "tuning+a+b+c+d")
-TUNED_ON = "tuning+a+b+c+d"  # what the held-out set is measured against: every spent set
-HELDOUT = "e"
+TUNABLE = (
+    "tuning", "a", "b", "c", "d", "e",
+    "tuning+a", "tuning+a+b", "tuning+a+b+c", "tuning+a+b+c+d", "tuning+a+b+c+d+e",
+)  # fmt: skip
+TUNED_ON = "tuning+a+b+c+d+e"  # what the held-out set is measured against: every spent set
+HELDOUT = "f"
 SETS = (*TUNABLE, HELDOUT)
 ALIASES = {"heldout": "a"}
 OFFSETS = (-0.06, -0.04, -0.02, 0.0, 0.02, 0.04, 0.06)
@@ -36,8 +40,8 @@ def _module(name: str):
 
 def labelled_set(name: str) -> LabelledSet:
     """A labelled set by name: tuning (overlap_set.py, its rows and its earlier held-out rows), a
-    (heldout_set.py), b (heldout_b.py), c (heldout_c.py), d (heldout_d.py), e (heldout_e.py, imported only when
-    asked for), or several joined by "+" (tuning+a, tuning+a+b, tuning+a+b+c, tuning+a+b+c+d)."""
+    (heldout_set.py), b (heldout_b.py) … e (heldout_e.py), f (heldout_f.py, imported only when asked for), or
+    several joined by "+" (tuning+a, tuning+a+b, tuning+a+b+c, tuning+a+b+c+d, tuning+a+b+c+d+e)."""
     name = ALIASES.get(name, name)
     if name not in SETS:
         raise CommandError(f"Unknown set {name!r}: use one of {', '.join(SETS)}.")
@@ -65,7 +69,7 @@ class Command(BaseCommand):
     help = (
         "Precision and recall of the overlap finder, as pairs and as groups, per threshold, on a labelled set "
         "(tests/strategies/data), and the threshold chosen by cross-validation on the sets that may be tuned "
-        "on (tuning + the spent held-out sets A, B, C and D). No database."
+        "on (tuning + the spent held-out sets A to E). No database."
     )
 
     def add_arguments(self, parser):
@@ -73,9 +77,9 @@ class Command(BaseCommand):
             "--set",
             default=TUNED_ON,
             choices=(*SETS, *ALIASES),
-            help="tuning, a, b, c or d (the held-out sets A to D, spent; alias of a: heldout), tuning+a, "
-            "tuning+a+b, tuning+a+b+c, tuning+a+b+c+d (default), or e (the held-out set: measured at the "
-            "setting chosen on tuning+a+b+c+d, never listed)",
+            help="tuning, a, b, c, d or e (the held-out sets A to E, spent; alias of a: heldout), tuning+a, "
+            "tuning+a+b, tuning+a+b+c, tuning+a+b+c+d, tuning+a+b+c+d+e (default), or f (the held-out set: "
+            "measured at the setting chosen on tuning+a+b+c+d+e, never listed)",
         )
         parser.add_argument(
             "--thresholds",
