@@ -1,14 +1,10 @@
 """The seventh labelled set, held-out F (tests/strategies/data/heldout_f.py): frozen before anything was measured
 on it, and as large and varied as asked."""
 
-import csv
 import hashlib
 import json
-from collections import defaultdict
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from strategies.decision import evaluation
 from strategies.decision.evaluation import LabelledSet
@@ -21,6 +17,7 @@ from tests.strategies.data import (
     heldout_set,
     overlap_set,
 )
+from tests.strategies.labelled_checks import check_labelled_set
 
 # Held-out set F is frozen: it is never tuned on, so it must never change either. If this fails because the
 # set was edited, revert the edit — a different set needs a NEW held-out set, written by someone who has not
@@ -34,51 +31,35 @@ def test_it_keeps_heldout_set_f_frozen():
 
 
 def test_it_has_a_heldout_set_f_as_large_and_varied_as_asked():
-    rows = heldout_f.ROWS
-    ids = [r[0] for r in rows]
-    assert len(ids) == len(set(ids)) >= 280
-    assert min(ids) >= 9001
-    assert len({tuple(r) for r in rows}) == len(rows)  # no two rows identical
     earlier = (
         overlap_set.ROWS + overlap_set.HELDOUT_ROWS + heldout_set.ROWS + heldout_b.ROWS + heldout_c.ROWS
         + heldout_d.ROWS + heldout_e.ROWS
     )  # fmt: skip
-    assert not {r[0] for r in earlier} & set(ids)
-    assert {r[1] for r in rows} == {2569, 2570, 2571}
-    assert {r[2] for r in rows} == {"S-AND", "E-2", "NE-UP1", "N-UP2", "C-LO1", "S-GULF"}
-    # Real clusters, and owners that are the cluster or one of its member provinces.
-    path = Path(settings.BASE_DIR) / "provinces" / "data" / "clusters.csv"
-    with path.open(encoding="utf-8") as f:
-        members = {row["cluster_code"]: set(row["members"].split(";")) for row in csv.DictReader(f)}
-    for r in rows:
-        assert r[3] == r[2] or r[3] in members[r[2]], r
-    # Groups of 2–4 strategies of one bucket (cluster and fiscal year), each with at least two owners.
-    labelled = LabelledSet.from_rows("heldout_f", rows)
-    groups = defaultdict(list)
-    for r in rows:
-        if r[4]:
-            groups[(r[2], r[4])].append(r)
-    assert len(groups) == len(evaluation.true_groups(labelled)) >= 60
-    for name, members_ in groups.items():
-        assert 2 <= len(members_) <= 4, name
-        assert len({(r[1], r[2]) for r in members_}) == 1, name
-        assert len({r[3] for r in members_}) >= 2, name
-    assert len(evaluation.true_pairs(labelled)) >= 140
-    noted: dict[str, int] = defaultdict(int)
-    for notes in heldout_f.notes().values():
-        for n in notes:
-            noted[n] += 1
-    for kind, least in {
-        "latin": 45, "loan": 40, "abbr": 85, "en": 15, "para": 20, "place": 60, "bad": 12,
-        "decoy-generic": 20, "decoy-year": 19, "decoy-owner": 20, "decoy-copy": 15, "decoy-near": 24,
-    }.items():  # fmt: skip
-        assert noted[kind] >= least, kind
-    # Decoys are never in a group.
-    decoys = [r for r in rows if any(n.startswith("decoy-") for n in heldout_f.notes()[r[0]])]
-    assert len(decoys) >= 100
-    assert all(not r[4] for r in decoys)
-    # The bad input: one-word titles with no summary.
-    assert sum(1 for r in rows if " " not in r[8].strip() and not r[9]) >= 7
+    check_labelled_set(
+        heldout_f.ROWS,
+        earlier=earlier,
+        first_id=9001,
+        clusters={"S-AND", "E-2", "NE-UP1", "N-UP2", "C-LO1", "S-GULF"},
+        least_rows=280,
+        least_groups=60,
+        least_pairs=140,
+        least_notes={
+            "latin": 45,
+            "loan": 40,
+            "abbr": 85,
+            "en": 15,
+            "para": 20,
+            "place": 60,
+            "bad": 12,
+            "decoy-generic": 20,
+            "decoy-year": 19,
+            "decoy-owner": 20,
+            "decoy-copy": 15,
+            "decoy-near": 24,
+        },  # fmt: skip
+        least_decoys=100,
+        least_one_word=7,
+    )
 
 
 # --- measured once (docs/decision-support.md, "Held-out set F, measured once") ------------------------------
