@@ -796,8 +796,8 @@ def _join_short(
         using = {j for j, other in enumerate(s.features) if j != i and f.key_set <= other.word_set}
         fits = [k for k, g in enumerate(groups) if len(using.intersection(g)) >= 2]
         if len(fits) == 1 and len(using.difference(groups[fits[0]])) <= outside:
-            ids = s.bucket[i].id, *(s.bucket[j].id for j in groups[fits[0]])
-            if not any(frozenset((ids[0], other)) in decided for other in ids[1:]):
+            own_id = s.bucket[i].id
+            if not any(frozenset((own_id, s.bucket[j].id)) in decided for j in groups[fits[0]]):
                 joins.append((fits[0], i))
     result = [list(g) for g in groups]
     for k, i in joins:

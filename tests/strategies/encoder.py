@@ -20,6 +20,16 @@ def offline(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(socket, "create_connection", refuse)
 
 
+def encode_offline(docs):
+    """The meanings of ``docs``, encoded with the network cut (as every held-out set's guards encode theirs)."""
+    mp = pytest.MonkeyPatch()
+    offline(mp)
+    try:
+        return semantic.encode_docs(docs)
+    finally:
+        mp.undo()
+
+
 @pytest.fixture(scope="session")
 def encoder_offline():
     mp = pytest.MonkeyPatch()

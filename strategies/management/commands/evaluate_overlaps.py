@@ -20,12 +20,11 @@ MODULES = {
     "e": "tests.strategies.data.heldout_e",
     "f": "tests.strategies.data.heldout_f",
 }
-TUNABLE = (
-    "tuning", "a", "b", "c", "d", "e",
-    "tuning+a", "tuning+a+b", "tuning+a+b+c", "tuning+a+b+c+d", "tuning+a+b+c+d+e",
-)  # fmt: skip
-TUNED_ON = "tuning+a+b+c+d+e"  # what the held-out set is measured against: every spent set
+SPENT = ("tuning", "a", "b", "c", "d", "e")  # in the order they were spent
 HELDOUT = "f"
+# Each spent set alone, and the spent sets joined in order (tuning+a, tuning+a+b, …).
+TUNABLE = (*SPENT, *("+".join(SPENT[:n]) for n in range(2, len(SPENT) + 1)))
+TUNED_ON = "+".join(SPENT)  # what the held-out set is measured against: every spent set
 SETS = (*TUNABLE, HELDOUT)
 ALIASES = {"heldout": "a"}
 OFFSETS = (-0.06, -0.04, -0.02, 0.0, 0.02, 0.04, 0.06)
