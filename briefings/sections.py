@@ -595,12 +595,15 @@ def decision_section(data: BriefingData) -> Section | None:
             for gap in unit.gaps:
                 gap.covered = [r for r in gap.covered if approved(r)]
                 gap.partly = [r for r in gap.partly if approved(r)]
+    # Said in the document, so that an approved-only briefing's "none found" is not read as "there are none".
+    groups_left_out = len(page.groups) - len(groups)
     return Section(
         key="decision",
         title=_("Decision support"),
         template="briefings/pdf/decision_cluster.html",
         context={
             "groups": groups,
+            "groups_left_out": groups_left_out,
             "flagged": flagged,
             "units": units,
             "threshold": decision.gap_threshold(),

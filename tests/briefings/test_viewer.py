@@ -98,3 +98,19 @@ def test_it_refuses_a_subject_or_figures_the_viewer_may_not_see(overlapping, pla
         document(BriefingSpec("national", "TH", 2570), viewer=planner)
     with pytest.raises(BriefingDataError):  # other provinces' unapproved figures
         document(BriefingSpec("cluster", "N-UP1", 2570, include_unapproved=True), viewer=planner)
+
+
+def test_an_approved_only_briefing_says_how_many_overlap_groups_it_left_out(overlapping, secretariat):
+    Strategy.objects.filter(title_th__endswith="Heron").update(status="draft")
+    approved_only = document(BriefingSpec("cluster", "N-UP1", 2570, "th"), viewer=secretariat)
+    decision = _section(approved_only, "decision")
+    assert decision.context["groups"] == [] and decision.context["groups_left_out"] == 1
+    html = document_html(approved_only)
+    assert "อีก 1 กลุ่มมียุทธศาสตร์ที่ยังไม่ได้รับการรับรอง จึงไม่แสดงในเอกสารสรุปนี้" in html
+    assert "ไม่พบยุทธศาสตร์ที่ซ้ำซ้อนกัน" not in html  # not "none found" when one was left out
+    draft = document(
+        BriefingSpec("cluster", "N-UP1", 2570, "th", include_unapproved=True), viewer=secretariat
+    )
+    decision = _section(draft, "decision")
+    assert len(decision.context["groups"]) == 1 and decision.context["groups_left_out"] == 0
+    assert "ไม่แสดงในเอกสารสรุปนี้" not in document_html(draft)
