@@ -11,7 +11,8 @@ class _Ids(forms.MultipleChoiceField):
     """A list of strategy ids; whether they belong together is the service's question."""
 
     default_error_messages = {
-        "invalid_id": _("Choose at least two strategies of this cluster and fiscal year.")
+        "invalid_id": _("Choose at least two strategies of this cluster and fiscal year."),
+        "required": _("Choose at least two strategies of this cluster and fiscal year."),
     }
 
     def to_python(self, value):

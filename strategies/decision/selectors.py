@@ -18,6 +18,7 @@ from django.urls import reverse
 from provinces import dataversion
 from provinces.access import visible_provinces
 from provinces.models import Cluster, Province
+from provinces.thai import thai_sort_key
 from readiness.choices import RoundStatus
 from readiness.models import Assessment, Indicator, Round
 from strategies import embeddings
@@ -370,6 +371,9 @@ class ClusterDecision:
     groups: list[GroupView] = field(default_factory=list)
     decisions: list[DecisionView] = field(default_factory=list)
     merge_targets: list[Strategy] = field(default_factory=list)
+    # The strategies this viewer may open, by owner then title: what a decider picks from to record an
+    # overlap the finder did not show (it finds only part of them; the tab says how much).
+    pickable: list[StrategyRef] = field(default_factory=list)
     flagged: list[FlagView] = field(default_factory=list)
     cluster_gaps: UnitView | None = None
     province_gaps: list[UnitView] = field(default_factory=list)
@@ -534,6 +538,10 @@ def cluster_decision(
     page.lexical_only = len(finding.lexical_only & ids)
     page.decisions = _decisions(refs, fiscal_year, cluster)
     page.merge_targets = [s for s in strategies if s.cluster_id == cluster.pk]
+    page.pickable = sorted(
+        (refs[s.pk] for s in strategies if s.pk in visible),
+        key=lambda r: (not r.is_cluster_owned, thai_sort_key(r.owner), thai_sort_key(r.title)),
+    )
     # Budget reach: the projects of the strategies this viewer sees.
     page.envelopes_known = facts.envelopes_known
     page.flagged = [

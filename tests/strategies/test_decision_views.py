@@ -204,6 +204,38 @@ def test_it_lets_a_planner_see_but_not_decide(overlap, cast, client_for):
     assert OverlapDecision.objects.count() == 1
 
 
+def test_it_records_an_overlap_the_finder_did_not_show(overlap, cast, client_for, make_strategy, planner):
+    # The finder finds only part of the true overlaps (the tab says so): whoever decides can record one it
+    # missed, from the cluster's strategies, through the same decision as a reported group.
+    pottery = make_strategy("TH-50", planner, title_th="หัตถกรรมดินเผาบ้านเหมืองกุงสู่ผู้ซื้อต่างแดน")
+    pair = [overlap["ceramic"].pk, pottery.pk]
+    assert not any(set(pair) <= set(g.ids) for g in _groups())
+    url = reverse("decision_overlap_decide", args=["N-UP1"])
+    body = client_for(cast["secretariat"]).get(_url()).content.decode()
+    assert "บันทึกความซ้ำซ้อนที่ระบบไม่ได้แสดง" in body
+    assert f'name="strategy" value="{pottery.pk}" id="hand-{pottery.pk}"' in body
+    assert "overlap-by-hand" not in client_for(cast["planner"]).get(_url()).content.decode()
+
+    client = client_for(cast["secretariat"])
+    one = client.post(url, {"fy": 2570, "strategy": [pottery.pk], "decision": "merged",
+                            "merged_into": overlap["cluster"].pk}, follow=True)  # fmt: skip
+    none = client.post(
+        url, {"fy": 2570, "decision": "merged", "merged_into": overlap["cluster"].pk}, follow=True
+    )
+    for refused in (one, none):
+        assert "กรุณาเลือกยุทธศาสตร์ของกลุ่มจังหวัดนี้ในปีงบประมาณนี้อย่างน้อย 2 รายการ" in refused.content.decode()
+    assert not OverlapDecision.objects.exists()
+
+    data = {"fy": 2570, "strategy": pair, "decision": "merged", "merged_into": overlap["cluster"].pk,
+            "note": "งานเซรามิกเดียวกัน"}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    decision = OverlapDecision.objects.get()
+    assert {decision.strategy_a_id, decision.strategy_b_id} == set(pair)
+    assert decision.merged_into == overlap["cluster"] and decision.by == cast["secretariat"]
+    after = client.get(_url()).content.decode()
+    assert "งานเซรามิกเดียวกัน" in after.split("ผลการพิจารณาที่บันทึกไว้แล้ว")[-1]
+
+
 def test_it_hides_strategies_a_planner_may_not_open(overlap, cast, client_for):
     body = client_for(cast["planner"]).get(_url()).content.decode()
     assert MIGRANT_CM[0] in body  # their own
