@@ -215,6 +215,10 @@ def test_it_records_an_overlap_the_finder_did_not_show(overlap, cast, client_for
     assert "บันทึกความซ้ำซ้อนที่ระบบไม่ได้แสดง" in body
     assert f'name="strategy" value="{pottery.pk}" id="hand-{pottery.pk}"' in body
     assert "overlap-by-hand" not in client_for(cast["planner"]).get(_url()).content.decode()
+    # … and is pointed to the list the finder's figures tell them to read.
+    listed = client_for(cast["secretariat"]).get(reverse("strategy_list") + "?cluster=N-UP1&fy=2570")
+    assert 'href="/strategies/?cluster=N-UP1&amp;fy=2570" id="cluster-list-link"' in body
+    assert pottery.title_th in listed.content.decode() and CERAMIC[0] in listed.content.decode()
 
     client = client_for(cast["secretariat"])
     one = client.post(url, {"fy": 2570, "strategy": [pottery.pk], "decision": "merged",
