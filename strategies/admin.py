@@ -24,8 +24,8 @@ class BudgetEnvelopeAdmin(HistoryAdmin):
 
 @admin.register(OverlapDecision)
 class OverlapDecisionAdmin(BEDatesAdmin):
-    list_display = ["strategy_a", "strategy_b", "decision", "merged_into", "by", "at"]
-    list_filter = ["decision", "strategy_a__fiscal_year"]
+    list_display = ["strategy_a", "strategy_b", "decision", "merged_into", "shown_by_finder", "by", "at"]
+    list_filter = ["decision", "shown_by_finder", "strategy_a__fiscal_year"]
     raw_id_fields = ["strategy_a", "strategy_b", "merged_into", "by"]
     readonly_fields = ["at"]
     search_fields = ["strategy_a__title_th", "strategy_b__title_th", "note"]

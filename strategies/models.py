@@ -526,6 +526,10 @@ class OverlapDecision(models.Model):
     )
     at = models.DateTimeField(_("at"))
     note = models.TextField(_("note"), blank=True, max_length=2000)
+    # Whether the finder had put the two in one group when the pair was first decided: the decisions are the
+    # one measure of the finder on real plans (how many of the pairs it showed were overlaps, and how many
+    # overlaps people found that it had not shown).
+    shown_by_finder = models.BooleanField(_("shown by the finder"), default=True)
 
     class Meta:
         verbose_name = _("overlap decision")

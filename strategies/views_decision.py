@@ -135,6 +135,7 @@ def decision_national(request: HttpRequest) -> HttpResponse:
             "fiscal_year": fiscal_year,
             "fiscal_years": _years(fiscal_year),
             "totals": selectors.national_totals(rows),
+            "record": selectors.decision_record(fiscal_year=fiscal_year),
         }
 
     body = page_body(

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from provinces import dataversion
@@ -374,6 +374,7 @@ class ClusterDecision:
     # The strategies this viewer may open, by owner then title: what a decider picks from to record an
     # overlap the finder did not show (it finds only part of them; the tab says how much).
     pickable: list[StrategyRef] = field(default_factory=list)
+    decision_record: "DecisionRecord | None" = None
     flagged: list[FlagView] = field(default_factory=list)
     cluster_gaps: UnitView | None = None
     province_gaps: list[UnitView] = field(default_factory=list)
@@ -410,14 +411,51 @@ class ClusterDecision:
         return [u.name for u in self.province_gaps if not u.has_data]
 
 
+@dataclass(frozen=True)
+class DecisionRecord:
+    """The finder measured on real plans by the decisions people took, counted in pairs of strategies."""
+
+    shown_overlap: int = 0  # pairs the finder showed together, decided "merged"
+    shown_not_overlap: int = 0  # … decided "not an overlap"
+    not_shown: int = 0  # overlaps people recorded that the finder had not shown
+
+    @property
+    def shown_decided(self) -> int:
+        return self.shown_overlap + self.shown_not_overlap
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[bool, str, int]]) -> "DecisionRecord":
+        """From (shown_by_finder, decision, number of pairs) rows."""
+        counts = defaultdict(int)
+        for shown, decision, n in rows:
+            key = (
+                "not_shown" if not shown else "shown_overlap" if decision == "merged" else "shown_not_overlap"
+            )
+            if shown or decision == "merged":
+                counts[key] += n
+        return cls(**counts)
+
+
+def decision_record(*, fiscal_year: int) -> DecisionRecord:
+    """The decisions of every cluster in the fiscal year, counted (one query; counts only, no names)."""
+    return DecisionRecord.of(
+        OverlapDecision.objects.filter(strategy_a__fiscal_year=fiscal_year)
+        .values_list("shown_by_finder", "decision")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
 def _decisions(refs: dict[int, StrategyRef], fiscal_year: int, cluster: Cluster):
-    """The decisions on this cluster's pairs, one entry per act (a group marked at once), newest first."""
+    """The decisions on this cluster's pairs, one entry per act (a group marked at once), newest first, and
+    their record."""
     rows = list(
         OverlapDecision.objects.filter(strategy_a__fiscal_year=fiscal_year)
         .filter(Q(strategy_a__cluster=cluster) | Q(strategy_a__province__cluster=cluster))
         .select_related("by")
         .order_by("-at", "pk")
     )
+    record = DecisionRecord.of((d.shown_by_finder, d.decision, 1) for d in rows)
     acts: dict[tuple, list[OverlapDecision]] = {}
     for d in rows:
         acts.setdefault((d.at, d.by_id, d.decision, d.merged_into_id, d.note), []).append(d)
@@ -432,7 +470,7 @@ def _decisions(refs: dict[int, StrategyRef], fiscal_year: int, cluster: Cluster)
                 merged_into=refs.get(first.merged_into_id) if first.merged_into_id else None,
             )
         )
-    return views
+    return views, record
 
 
 def _unit_view(unit: gaps.UnitGaps, name: str, refs, show_indicators: bool) -> UnitView:
@@ -503,18 +541,27 @@ def _cluster_facts(cluster: Cluster, fiscal_year: int) -> _ClusterFacts:
     )
 
 
+def _cached_facts(cluster: Cluster, fiscal_year: int) -> _ClusterFacts:
+    return dataversion.cached(
+        "decision-cluster",
+        domains=DECISION_DATA,
+        parts=(cluster.pk, fiscal_year, settings_key()),
+        compute=lambda: _cluster_facts(cluster, fiscal_year),
+    )
+
+
+def shown_groups(*, cluster: Cluster, fiscal_year: int) -> list[frozenset[int]]:
+    """The strategy ids of each group the cluster's tab shows now (the same cached finding)."""
+    return [frozenset(g.ids) for g in _cached_facts(cluster, fiscal_year).finding.groups]
+
+
 def cluster_decision(
     *, user: User | AnonymousUser, cluster: Cluster, fiscal_year: int, needs_only: bool = False
 ) -> ClusterDecision:
     """Everything the cluster's decision-support tab shows, in a fixed number of queries. The findings are
     computed once per version of the data (the same for every viewer); the viewer's scope then decides which
     strategies are named and linked, and whose projects are listed."""
-    facts = dataversion.cached(
-        "decision-cluster",
-        domains=DECISION_DATA,
-        parts=(cluster.pk, fiscal_year, settings_key()),
-        compute=lambda: _cluster_facts(cluster, fiscal_year),
-    )
+    facts = _cached_facts(cluster, fiscal_year)
     strategies = facts.strategies
     ids = {s.pk for s in strategies}
     visible = set(
@@ -536,7 +583,7 @@ def cluster_decision(
         for g in finding.groups
     ]
     page.lexical_only = len(finding.lexical_only & ids)
-    page.decisions = _decisions(refs, fiscal_year, cluster)
+    page.decisions, page.decision_record = _decisions(refs, fiscal_year, cluster)
     page.merge_targets = [s for s in strategies if s.cluster_id == cluster.pk]
     page.pickable = sorted(
         (refs[s.pk] for s in strategies if s.pk in visible),

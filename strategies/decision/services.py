@@ -14,7 +14,7 @@ from strategies import signals
 from strategies.choices import ReviewKind
 from strategies.models import OverlapDecision, OverlapVerdict, Strategy, StrategyReview
 
-from .selectors import owner_code, strategies_in
+from .selectors import owner_code, shown_groups, strategies_in
 
 
 def can_decide_overlaps(user: User | AnonymousUser, cluster: Cluster) -> bool:
@@ -69,15 +69,19 @@ def overlap_decide(
         raise WorkflowError(_("“Not an overlap” names no strategy to merge into."))
     note = note.strip()[:2000]
     at = timezone.now()
+    shown = shown_groups(cluster=cluster, fiscal_year=fiscal_year)
+    values = {"decision": decision, "merged_into": target, "by": by, "at": at, "note": note}
     saved = []
     for i, a in enumerate(strategies):
         for b in strategies[i + 1 :]:
             if owner_code(a) == owner_code(b):
                 continue
+            # Deciding a pair again keeps what was true the first time: a decided pair is never shown again.
             row, _created = OverlapDecision.objects.update_or_create(
                 strategy_a=a,
                 strategy_b=b,
-                defaults={"decision": decision, "merged_into": target, "by": by, "at": at, "note": note},
+                defaults=values,
+                create_defaults={**values, "shown_by_finder": any({a.pk, b.pk} <= g for g in shown)},
             )
             saved.append(row)
     for s in strategies:

@@ -238,6 +238,38 @@ def test_it_records_an_overlap_the_finder_did_not_show(overlap, cast, client_for
     assert decision.merged_into == overlap["cluster"] and decision.by == cast["secretariat"]
     after = client.get(_url()).content.decode()
     assert "งานเซรามิกเดียวกัน" in after.split("ผลการพิจารณาที่บันทึกไว้แล้ว")[-1]
+    assert not decision.shown_by_finder
+
+
+def _record(body: str) -> str:
+    return body.split('id="decision-record">')[1].split("</p>")[0]
+
+
+def test_it_measures_the_finder_by_the_decisions_taken(overlap, cast, client_for, make_strategy, planner):
+    # What people decided is the finder's record on real plans: of the pairs it showed, how many were
+    # overlaps, and how many overlaps it had not shown — on the cluster's tab and the national summary.
+    secretariat, advisor = client_for(cast["secretariat"]), client_for(cast["advisor"])
+    national = reverse("decision_national") + "?fy=2570"
+    assert "ยังไม่มีการพิจารณาความซ้ำซ้อน" in _record(secretariat.get(_url()).content.decode())
+    assert "ยังไม่มีการพิจารณาความซ้ำซ้อน" in _record(advisor.get(national).content.decode())
+    pottery = make_strategy("TH-50", planner, title_th="หัตถกรรมดินเผาบ้านเหมืองกุงสู่ผู้ซื้อต่างแดน")
+    url = reverse("decision_overlap_decide", args=["N-UP1"])
+    shown = [overlap["cm"].pk, overlap["lp"].pk]
+    merge = {"fy": 2570, "decision": "merged", "merged_into": overlap["cluster"].pk}
+    assert secretariat.post(url, {**merge, "strategy": shown}).status_code == 302
+    assert (
+        secretariat.post(url, {**merge, "strategy": [overlap["ceramic"].pk, pottery.pk]}).status_code == 302
+    )
+    flags = dict(OverlapDecision.objects.values_list("strategy_b_id", "shown_by_finder"))
+    assert flags == {max(shown): True, max(overlap["ceramic"].pk, pottery.pk): False}
+    # Deciding the shown pair again keeps that the finder had shown it.
+    assert (
+        secretariat.post(url, {"fy": 2570, "decision": "not_overlap", "strategy": shown}).status_code == 302
+    )
+    assert OverlapDecision.objects.get(strategy_b_id=max(shown)).shown_by_finder
+    for body in (secretariat.get(_url()).content.decode(), advisor.get(national).content.decode()):
+        record = _record(body)
+        assert "ได้รับการพิจารณาแล้ว 1 คู่ ซ้ำซ้อนจริง 0 คู่" in record and "ไม่ได้แสดงเพิ่มอีก 1 คู่" in record
 
 
 def test_it_hides_strategies_a_planner_may_not_open(overlap, cast, client_for):
