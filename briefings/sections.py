@@ -569,7 +569,7 @@ def decision_section(data: BriefingData) -> Section | None:
             return None
         return Section(
             key="decision", title=_("Decision support"), template="briefings/pdf/decision_national.html",
-            context={"rows": rows},
+            context={"rows": rows, "record": decision.decision_record(fiscal_year=year)},
         )  # fmt: skip
     cluster = data.subject.cluster
     if data.kind != BriefingKind.CLUSTER or cluster is None:
@@ -609,6 +609,7 @@ def decision_section(data: BriefingData) -> Section | None:
             "threshold": decision.gap_threshold(),
             "basis": page,  # what the gaps rest on: N of M members approved, those not yet known
             "measured": decision.finder_measured(),  # how often the overlap finder is right, and misses
+            "record": page.decision_record,  # … and how it did on these plans, by the decisions taken
             "labels": dimension_labels(),
             "hidden": data.hidden_strategies,
         },

@@ -114,3 +114,26 @@ def test_an_approved_only_briefing_says_how_many_overlap_groups_it_left_out(over
     decision = _section(draft, "decision")
     assert len(decision.context["groups"]) == 1 and decision.context["groups_left_out"] == 0
     assert "ไม่แสดงในเอกสารสรุปนี้" not in document_html(draft)
+
+
+def test_a_briefing_states_the_finders_record_on_these_plans(overlapping, secretariat, advisor):
+    # The decisions taken measure the finder on real plans; the cluster and national briefings say so.
+    from strategies.decision import services as decision_services
+
+    cluster_spec, national_spec = (
+        BriefingSpec("cluster", "N-UP1", 2570, "th"),
+        BriefingSpec("national", "TH", 2570, "th"),
+    )
+    assert "ยังไม่มีการพิจารณาความซ้ำซ้อน" in document_html(document(cluster_spec, viewer=secretariat))
+    group = _section(document(cluster_spec, viewer=secretariat), "decision").context["groups"][0]
+    decision_services.overlap_decide(
+        cluster=secretariat.scope.cluster, fiscal_year=2570, strategy_ids=[s.pk for s in group.items],
+        decision="not_overlap", by=secretariat,
+    )  # fmt: skip
+    pairs = sum(
+        1 for i, a in enumerate(group.items) for b in group.items[i + 1 :] if a.owner_code != b.owner_code
+    )
+    for spec, viewer in ((cluster_spec, secretariat), (national_spec, advisor)):
+        html = document_html(document(spec, viewer=viewer))
+        assert f"ได้รับการพิจารณาแล้ว {pairs} คู่ ซ้ำซ้อนจริง 0 คู่" in html, spec
+        assert "ไม่ได้แสดงเพิ่มอีก 0 คู่" in html
