@@ -24,7 +24,7 @@ from readiness.models import Assessment, Indicator, Round
 from strategies import embeddings
 from strategies.access import visible_strategies
 from strategies.choices import StrategyStatus
-from strategies.models import BudgetEnvelope, OverlapDecision, Project, Strategy
+from strategies.models import BudgetEnvelope, OverlapDecision, OverlapVerdict, Project, Strategy
 
 from . import budget, gaps, overlaps, semantic
 
@@ -363,6 +363,31 @@ class UnitView:
     uncovered: int
 
 
+@dataclass(frozen=True)
+class DecisionRecord:
+    """The finder measured on real plans by the decisions people took, counted in pairs of strategies."""
+
+    shown_overlap: int = 0  # pairs the finder showed together, decided "merged"
+    shown_not_overlap: int = 0  # … decided "not an overlap"
+    not_shown: int = 0  # overlaps people recorded that the finder had not shown
+
+    @property
+    def shown_decided(self) -> int:
+        return self.shown_overlap + self.shown_not_overlap
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[bool, str, int]]) -> "DecisionRecord":
+        """From (shown_by_finder, decision, number of pairs) rows."""
+        counts: dict[str, int] = defaultdict(int)
+        for shown, decision, n in rows:
+            merged = decision == OverlapVerdict.MERGED
+            if shown:
+                counts["shown_overlap" if merged else "shown_not_overlap"] += n
+            elif merged:  # "not an overlap" for a pair nobody was shown says nothing of the finder
+                counts["not_shown"] += n
+        return cls(**counts)
+
+
 @dataclass
 class ClusterDecision:
     cluster: Cluster
@@ -374,7 +399,7 @@ class ClusterDecision:
     # The strategies this viewer may open, by owner then title: what a decider picks from to record an
     # overlap the finder did not show (it finds only part of them; the tab says how much).
     pickable: list[StrategyRef] = field(default_factory=list)
-    decision_record: "DecisionRecord | None" = None
+    decision_record: DecisionRecord | None = None
     flagged: list[FlagView] = field(default_factory=list)
     cluster_gaps: UnitView | None = None
     province_gaps: list[UnitView] = field(default_factory=list)
@@ -409,31 +434,6 @@ class ClusterDecision:
     @property
     def not_known(self) -> list[str]:
         return [u.name for u in self.province_gaps if not u.has_data]
-
-
-@dataclass(frozen=True)
-class DecisionRecord:
-    """The finder measured on real plans by the decisions people took, counted in pairs of strategies."""
-
-    shown_overlap: int = 0  # pairs the finder showed together, decided "merged"
-    shown_not_overlap: int = 0  # … decided "not an overlap"
-    not_shown: int = 0  # overlaps people recorded that the finder had not shown
-
-    @property
-    def shown_decided(self) -> int:
-        return self.shown_overlap + self.shown_not_overlap
-
-    @classmethod
-    def of(cls, rows: Iterable[tuple[bool, str, int]]) -> "DecisionRecord":
-        """From (shown_by_finder, decision, number of pairs) rows."""
-        counts = defaultdict(int)
-        for shown, decision, n in rows:
-            key = (
-                "not_shown" if not shown else "shown_overlap" if decision == "merged" else "shown_not_overlap"
-            )
-            if shown or decision == "merged":
-                counts[key] += n
-        return cls(**counts)
 
 
 def decision_record(*, fiscal_year: int) -> DecisionRecord:
